@@ -1,0 +1,40 @@
+package dev.fargatescaler.shared.aws;
+
+import dev.fargatescaler.domain.job.PendingJob;
+import dev.fargatescaler.domain.job.PendingJobCodec;
+import dev.fargatescaler.domain.webhook.JobQueue;
+import java.util.Objects;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The job queue on Amazon SQS (a standard queue: see docs/architecture.md for why not FIFO). Any failure to
+ * send is reported as retryable, so the caller answers GitLab with 503 and GitLab delivers the event again.
+ */
+public final class SqsJobQueue implements JobQueue {
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+
+    public SqsJobQueue(SqsClient sqs, String queueUrl) {
+        this.sqs = Objects.requireNonNull(sqs);
+        this.queueUrl = Objects.requireNonNull(queueUrl);
+    }
+
+    @Override
+    public void enqueue(PendingJob job) {
+        String body = PendingJobCodec.toJson(job);
+        try {
+            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+        } catch (SdkException e) {
+            RuntimeException classified = AwsErrors.classify("SendMessage", e);
+            if (classified instanceof dev.fargatescaler.domain.errors.RetryableException) {
+                throw classified;
+            }
+            // Even a misconfigured queue is "try again later" from GitLab's point of view: the event must not be
+            // dropped with a 2xx, and a 4xx would not be retried.
+            throw new dev.fargatescaler.domain.errors.RetryableException("QueueMisconfigured",
+                    classified.getMessage(), e);
+        }
+    }
+}
