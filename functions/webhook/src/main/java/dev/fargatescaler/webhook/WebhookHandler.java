@@ -18,6 +18,7 @@ import dev.fargatescaler.shared.config.EnvReader;
 import dev.fargatescaler.shared.lambda.EmfMetrics;
 import dev.fargatescaler.shared.lambda.HttpApiEvents;
 import dev.fargatescaler.shared.lambda.LambdaLogging;
+import dev.fargatescaler.shared.lambda.SnapStartPriming;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,19 +38,17 @@ public final class WebhookHandler implements RequestStreamHandler {
     private final WebhookIntake intake;
     private final Metrics metrics;
     private final Clock clock;
+    /** Strong reference: org.crac holds registered resources weakly. Null when built for tests. */
+    private SnapStartPriming priming;
 
     /** Used by Lambda: wires the real adapters once per container (and so into the SnapStart snapshot). */
     public WebhookHandler() {
-        this(WebhookConfig.load(EnvReader.system()));
+        this(wire(WebhookConfig.load(EnvReader.system())));
     }
 
-    private WebhookHandler(WebhookConfig config) {
-        this(wire(config), new EmfMetrics(config.metricsNamespace()), Clock.systemUTC());
-    }
-
-    private WebhookHandler(Wiring wiring, Metrics metrics, Clock clock) {
-        this(new WebhookIntake(wiring.authenticator(clock), wiring.queue(), metrics,
-                new RecentDeliveries(10_000, WebhookAuthenticator.TIMESTAMP_TOLERANCE, clock)), metrics, clock);
+    private WebhookHandler(Wiring wiring) {
+        this(wiring.intake(), wiring.metrics(), wiring.clock());
+        this.priming = SnapStartPriming.register("webhook", wiring::prime);
     }
 
     /** For tests and local mode: the domain service with its ports already wired. */
@@ -89,19 +88,28 @@ public final class WebhookHandler implements RequestStreamHandler {
         }
     }
 
-    private record Wiring(WebhookConfig config, CachingSecretSource secrets, SqsJobQueue queue) {
-        WebhookAuthenticator authenticator(Clock clock) {
-            return new WebhookAuthenticator(
-                    config.tokenSecret() == null ? null : () -> secrets.secret(config.tokenSecret()),
-                    config.signingSecret() == null ? null : () -> secrets.secret(config.signingSecret()),
-                    clock);
+    private record Wiring(WebhookConfig config, AwsSecretSource secretSource, SqsJobQueue queue, WebhookIntake intake,
+                          Metrics metrics, Clock clock) {
+
+        /** What SnapStart priming warms: see {@link WebhookPriming}. */
+        void prime() {
+            WebhookPriming.prime(queue, secretSource, config);
         }
     }
 
     private static Wiring wire(WebhookConfig config) {
+        Clock clock = Clock.systemUTC();
         SqsClient sqs = AwsClients.build(SqsClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(4));
-        CachingSecretSource secrets = new CachingSecretSource(AwsSecretSource.create(), config.secretTtl(),
-                Clock.systemUTC());
-        return new Wiring(config, secrets, new SqsJobQueue(sqs, config.queueUrl()));
+        AwsSecretSource secretSource = AwsSecretSource.create();
+        CachingSecretSource secrets = new CachingSecretSource(secretSource, config.secretTtl(), clock);
+        WebhookAuthenticator authenticator = new WebhookAuthenticator(
+                config.tokenSecret() == null ? null : () -> secrets.secret(config.tokenSecret()),
+                config.signingSecret() == null ? null : () -> secrets.secret(config.signingSecret()),
+                clock);
+        SqsJobQueue queue = new SqsJobQueue(sqs, config.queueUrl());
+        Metrics metrics = new EmfMetrics(config.metricsNamespace());
+        WebhookIntake intake = new WebhookIntake(authenticator, queue, metrics,
+                new RecentDeliveries(10_000, WebhookAuthenticator.TIMESTAMP_TOLERANCE, clock));
+        return new Wiring(config, secretSource, queue, intake, metrics, clock);
     }
 }

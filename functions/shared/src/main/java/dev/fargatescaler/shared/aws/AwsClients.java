@@ -63,6 +63,8 @@ public final class AwsClients {
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(retryMode)
                         .apiCallTimeout(apiCallTimeout)
+                        // Inert except while SnapStart priming runs a call (see PrimingInterceptor).
+                        .addExecutionInterceptor(PrimingInterceptor.INSTANCE)
                         .build())
                 .build();
     }

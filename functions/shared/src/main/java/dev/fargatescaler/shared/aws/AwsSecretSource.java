@@ -61,6 +61,29 @@ public final class AwsSecretSource implements SecretSource {
         }
     }
 
+    /**
+     * SnapStart priming: builds the client that {@code reference} needs and marshals and signs its read without
+     * sending it, so no secret value (and no credential) ends up in the snapshot.
+     */
+    public void prime(String reference) {
+        if (reference == null || reference.isBlank()) {
+            return;
+        }
+        var priming = software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration.builder()
+                .credentialsProvider(PrimingInterceptor.CREDENTIALS).build();
+        if (isSsm(reference)) {
+            String name = reference.startsWith("ssm:") ? reference.substring(4) : reference;
+            SsmClient client = ssmClient();
+            PrimingInterceptor.marshalAndSign(() -> client.getParameter(r -> r.name(name).withDecryption(true)
+                    .overrideConfiguration(priming)));
+        } else {
+            String id = reference.startsWith("secretsmanager:") ? reference.substring(15) : reference;
+            SecretsManagerClient client = secretsManagerClient();
+            PrimingInterceptor.marshalAndSign(() -> client.getSecretValue(r -> r.secretId(id)
+                    .overrideConfiguration(priming)));
+        }
+    }
+
     static boolean isSsm(String reference) {
         return reference.startsWith("ssm:") || reference.startsWith("arn:aws:ssm:")
                 || reference.startsWith("arn:aws-cn:ssm:") || reference.startsWith("arn:aws-us-gov:ssm:");

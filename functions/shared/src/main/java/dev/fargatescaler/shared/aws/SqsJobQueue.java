@@ -21,6 +21,16 @@ public final class SqsJobQueue implements JobQueue {
         this.queueUrl = Objects.requireNonNull(queueUrl);
     }
 
+    /**
+     * SnapStart priming: marshals and signs a SendMessage of {@code sample} without sending it (no message is
+     * queued, no connection opened, the function's credentials are not resolved).
+     */
+    public void prime(PendingJob sample) {
+        String body = PendingJobCodec.toJson(sample);
+        PrimingInterceptor.marshalAndSign(() -> sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body)
+                .overrideConfiguration(o -> o.credentialsProvider(PrimingInterceptor.CREDENTIALS))));
+    }
+
     @Override
     public void enqueue(PendingJob job) {
         String body = PendingJobCodec.toJson(job);

@@ -24,6 +24,10 @@ public final class EmfMetrics implements Metrics {
     private final Map<Map<String, String>, List<Point>> pending = new LinkedHashMap<>();
 
     public EmfMetrics(String namespace) {
+        // MetricsFactory is deliberately NOT touched here (only in flush, after any snapshot): loading it registers
+        // Powertools' own SnapStart hook, which preloads the classes listed in its classesloaded.txt, including
+        // AspectJ-woven ones; without AspectJ on the class path that throws NoClassDefFoundError
+        // (powertools-common 2.9.0 ClassPreLoader catches only ClassNotFoundException) and fails the snapshot.
         this.namespace = namespace;
     }
 

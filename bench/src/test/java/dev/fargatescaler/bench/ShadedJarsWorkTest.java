@@ -1,0 +1,148 @@
+package dev.fargatescaler.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fargatescaler.testkit.MotoServer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Each function's deployment artifact (the minimized shaded jar) works on its own: a fresh JVM with nothing but
+ * the jar and the cold-start launcher on its class path, a clean environment pointing the SDK at moto_server,
+ * runs the handler's no-arg constructor and one invocation. Checks the answer, the AWS side effect, and that the
+ * Powertools JSON logs still come out (the Log4j plugin cache survived shading). Classes that minimizeJar
+ * wrongly dropped would show up here as NoClassDefFoundError or a missing log line.
+ */
+class ShadedJarsWorkTest {
+
+    static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+
+    static MotoServer moto;
+    static SqsClient sqs;
+
+    @BeforeAll
+    static void startMoto() {
+        moto = MotoServer.start();
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+        var http = UrlConnectionHttpClient.create();
+        sqs = SqsClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(credentials).httpClient(http).build();
+        try (var secrets = SecretsManagerClient.builder().endpointOverride(URI.create(moto.endpoint()))
+                .region(Region.US_EAST_1).credentialsProvider(credentials).httpClient(http).build()) {
+            secrets.createSecret(r -> r.name("glfs/webhook-token").secretString(CannedAws.SECRET));
+        }
+    }
+
+    @AfterAll
+    static void stopMoto() {
+        sqs.close();
+        moto.close();
+    }
+
+    record Run(int exitCode, String stdout, String stderr) {
+
+        String result() {
+            return stdout.lines().filter(l -> l.startsWith("jvm_to_main=") || l.startsWith("init=")).findFirst()
+                    .orElse("");
+        }
+
+        List<String> jsonLogs() {
+            return stdout.lines().filter(l -> l.startsWith("{\"level\":")).toList();
+        }
+    }
+
+    static Run runFunction(String function, String handler, String event, Map<String, String> env,
+                           String... javaOptions) throws Exception {
+        Path jar = ROOT.resolve("functions/" + function + "/target/" + function + "-function.jar");
+        assertThat(jar).as("the shaded jar is built by `mvn package`/`verify` before this module's tests")
+                .exists();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1"));
+        command.addAll(List.of(javaOptions));
+        command.addAll(List.of("-cp", jar + java.io.File.pathSeparator + ROOT.resolve("bench/target/classes"),
+                "dev.fargatescaler.bench.ColdStart", handler, ROOT.resolve("bench/events/" + event).toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().clear();
+        builder.environment().putAll(Map.of(
+                "PATH", "/usr/bin:/bin", "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "testing",
+                "AWS_SECRET_ACCESS_KEY", "testing", "AWS_ENDPOINT_URL", moto.endpoint(),
+                "AWS_LAMBDA_FUNCTION_NAME", function, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512",
+                "POWERTOOLS_SERVICE_NAME", function, "POWERTOOLS_METRICS_NAMESPACE", "GitLabFargateScaler"));
+        builder.environment().putAll(env);
+        Path stdout = Files.createTempFile("shaded-" + function, ".out");
+        Path stderr = Files.createTempFile("shaded-" + function, ".err");
+        Process process = builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the function finished within 60 s").isTrue();
+        try {
+            return new Run(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+                    Files.readString(stderr, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+        }
+    }
+
+    static List<Message> drain(String queueUrl) {
+        List<Message> all = new ArrayList<>();
+        List<Message> batch;
+        do {
+            batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
+                    .messages();
+            all.addAll(batch);
+        } while (!batch.isEmpty());
+        return all;
+    }
+
+    @Test
+    void theWebhookJarQueuesAPendingJobAndLogsJson() throws Exception {
+        String queueUrl = sqs.createQueue(r -> r.queueName("shaded-webhook")).queueUrl();
+
+        Run run = runFunction("webhook", "dev.fargatescaler.webhook.WebhookHandler", "webhook-pending.json",
+                Map.of("JOB_QUEUE_URL", queueUrl, "WEBHOOK_TOKEN_SECRET", "glfs/webhook-token"));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException", "ERROR StatusLogger");
+        assertThat(run.result()).contains("\"statusCode\":202");
+        assertThat(run.jsonLogs()).anySatisfy(line -> assertThat(line)
+                .contains("\"message\":\"webhook decision=queued job=1977", "\"function_request_id\":\"req-1\"",
+                        "\"job_id\":\"1977\""));
+        assertThat(run.stdout()).contains("\"CloudWatchMetrics\"", "\"WebhookQueued\"");
+        List<Message> messages = drain(queueUrl);
+        assertThat(messages).hasSize(1);
+        assertThat(messages.get(0).body()).contains("\"jobId\":1977");
+    }
+
+    @Test
+    void theWebhookJarsSnapStartHooksRunWithoutSideEffects() throws Exception {
+        String queueUrl = sqs.createQueue(r -> r.queueName("shaded-webhook-snapstart")).queueUrl();
+
+        Run run = runFunction("webhook", "dev.fargatescaler.webhook.WebhookHandler", "webhook-pending.json",
+                Map.of("JOB_QUEUE_URL", queueUrl, "WEBHOOK_TOKEN_SECRET", "glfs/webhook-token"),
+                "-Dbench.snapstart=true", "-Dbench.invocations=3",
+                "-Dorg.crac.Core.Compat=dev.fargatescaler.bench.crac");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.result()).contains("prime=", "\"statusCode\":202");
+        assertThat(run.jsonLogs()).anySatisfy(line -> assertThat(line).contains("snapstart priming of webhook done"))
+                .noneSatisfy(line -> assertThat(line).contains("priming of webhook failed"));
+        // Priming marshals a request but sends nothing: the three invocations queue exactly three messages.
+        assertThat(drain(queueUrl)).hasSize(3);
+    }
+}
