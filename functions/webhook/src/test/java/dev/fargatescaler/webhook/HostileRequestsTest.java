@@ -11,6 +11,7 @@ import dev.fargatescaler.domain.webhook.WebhookIntake;
 import dev.fargatescaler.shared.aws.SqsJobQueue;
 import dev.fargatescaler.testkit.CapturedLogs;
 import dev.fargatescaler.testkit.MotoServer;
+import dev.fargatescaler.testkit.TestSecrets;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -40,9 +41,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 class HostileRequestsTest {
 
-    static final String TOKEN = "hostile-corpus-token-9d2f61";
-    static final String SIGNING = "whsec_" + Base64.getEncoder().encodeToString(
-            "hostile-corpus-signing-key-32byt".getBytes(StandardCharsets.UTF_8));
+    static final String TOKEN = TestSecrets.WEBHOOK_TOKEN;
+    static final String SIGNING = TestSecrets.SIGNING_SECRET;
     static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
     static final int PER_SEED = 400;
 

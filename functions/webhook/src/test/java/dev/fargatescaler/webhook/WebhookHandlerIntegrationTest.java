@@ -16,6 +16,7 @@ import dev.fargatescaler.shared.aws.AwsSecretSource;
 import dev.fargatescaler.shared.aws.SqsJobQueue;
 import dev.fargatescaler.testkit.CapturedLogs;
 import dev.fargatescaler.testkit.MotoServer;
+import dev.fargatescaler.testkit.TestSecrets;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -47,9 +48,8 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  */
 class WebhookHandlerIntegrationTest {
 
-    static final String TOKEN = "it-webhook-token-5f3a9c";
-    static final String SIGNING = "whsec_" + Base64.getEncoder().encodeToString(
-            "integration-test-signing-key-32b".getBytes(StandardCharsets.UTF_8));
+    static final String TOKEN = TestSecrets.WEBHOOK_TOKEN;
+    static final String SIGNING = TestSecrets.SIGNING_SECRET;
 
     static MotoServer moto;
     static SqsClient sqs;
