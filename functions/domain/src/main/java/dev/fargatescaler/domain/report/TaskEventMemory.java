@@ -30,12 +30,12 @@ public final class TaskEventMemory {
 
     /** Whether this exact event (task and version) was handled already. */
     public synchronized boolean isDuplicate(TaskStateChange task) {
-        return events.containsKey(eventKey(task));
+        return events.get(eventKey(task)) != null; // get, not containsKey: it refreshes the LRU order
     }
 
     /** Whether a STOPPED report was already written for this task. */
     public synchronized boolean wasReportedStopped(String taskArn) {
-        return stopped.containsKey(taskArn);
+        return stopped.get(taskArn) != null;
     }
 
     /** Records a handled event; call after the event's work succeeded, so that a retry is not skipped. */

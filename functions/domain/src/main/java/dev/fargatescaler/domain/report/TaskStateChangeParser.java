@@ -78,13 +78,12 @@ public final class TaskStateChangeParser {
                 architecture = text(attribute, "value");
             }
         }
-        JsonNode version = detail.get("version");
         return new TaskStateChange(
                 text(event, "id"),
                 instant(event, "time"),
                 taskArn,
                 text(detail, "clusterArn"),
-                version != null && version.canConvertToLong() ? version.asLong() : -1,
+                version(detail.get("version")),
                 text(detail, "lastStatus"),
                 text(detail, "desiredStatus"),
                 text(detail, "stopCode"),
@@ -117,6 +116,20 @@ public final class TaskStateChangeParser {
             return null;
         }
         return value.asText();
+    }
+
+    private static long version(JsonNode value) {
+        if (value == null) {
+            return -1;
+        }
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.longValue();
+        }
+        try {
+            return value.isTextual() ? Long.parseLong(value.textValue().strip()) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static Instant instant(JsonNode node, String field) {
