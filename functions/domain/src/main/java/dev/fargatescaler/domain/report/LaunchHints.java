@@ -1,20 +1,15 @@
 package dev.fargatescaler.domain.report;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Optional;
-
 /**
- * The non-secret hints the scaler passes to a task as container environment overrides. ECS copies RunTask's
- * overrides into every Task State Change event, which is how they reach the reporter (tags do not).
+ * The non-secret hints the scaler passes to a task as container environment overrides (see
+ * {@code dev.fargatescaler.domain.launch.JobLauncher}). ECS copies RunTask's overrides into every Task State
+ * Change event, which is how they reach the reporter (tags do not).
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html
  */
 public final class LaunchHints {
 
     /** The launch attempt: 0 for the first task of a job, incremented by each relaunch. */
     public static final String ATTEMPT = "GLFS_ATTEMPT";
-    /** When the product first saw the job (ISO-8601), kept across relaunches for latency metrics. */
-    public static final String RECEIVED_AT = "GLFS_RECEIVED_AT";
 
     private LaunchHints() {
     }
@@ -29,18 +24,6 @@ public final class LaunchHints {
             return Math.max(0, Integer.parseInt(value.strip()));
         } catch (NumberFormatException e) {
             return 0;
-        }
-    }
-
-    public static Optional<Instant> receivedAt(TaskStateChange task) {
-        String value = task.environmentOverrides().get(RECEIVED_AT);
-        if (value == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Instant.parse(value.strip()));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
         }
     }
 }

@@ -114,9 +114,10 @@ public final class Relauncher {
 
     /** The queue message the stopped task was launched from, as far as it can be rebuilt. */
     private PendingJob pendingJob(TaskStateChange task, TaskNaming.JobTask job, GitLabJob gitlabJob, int attempt) {
-        Instant receivedAt = LaunchHints.receivedAt(task).orElse(
-                task.createdAt() != null ? task.createdAt() : clock.instant());
-        return new PendingJob(job.projectId(), null, job.jobId(),
+        // The original receipt time is not in the event (a per-message value would break RunTask idempotency if
+        // the scaler passed it), so the task's creation stands in: close to it, and never later than a relaunch.
+        Instant receivedAt = task.createdAt() != null ? task.createdAt() : clock.instant();
+        return new PendingJob(job.projectId(), gitlabJob == null ? null : gitlabJob.projectPath(), job.jobId(),
                 gitlabJob == null ? null : gitlabJob.name(), null,
                 gitlabJob == null ? null : gitlabJob.ref(),
                 gitlabJob == null ? null : gitlabJob.pipelineId(),
