@@ -45,7 +45,7 @@ class LoggedTaskReportsTest {
             TaskReporter reporter = new TaskReporter(
                     new Relauncher(new NoGitLab(), job -> { }, Metrics.NONE, 2, Clock.systemUTC()),
                     new LoggedTaskReports(), Metrics.NONE, new TaskEventMemory(10), PriceTable.DEFAULT, "x86_64");
-            Path event = Path.of(System.getProperty("project.root"), "events", "reporter", "stopped-success.json");
+            Path event = Path.of(System.getProperty("project.root"), "events", "reporter-stopped-success.json");
 
             reporter.handle(Json.MAPPER.readTree(Files.readString(event)));
         } finally {

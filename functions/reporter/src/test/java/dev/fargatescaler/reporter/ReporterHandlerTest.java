@@ -102,11 +102,8 @@ class ReporterHandlerTest {
     }
 
     @Test
-    void reportsEverySampleEventAndIgnoresTheForeignOne() throws IOException {
-        stubJob(1979, "pending");
-        stubJob(1980, "running");
-        stubJob(1981, "pending");
-        stubJob(88001, "pending");
+    void reportsEverySampleEventAndIgnoresTheForeignOne() throws Exception {
+        importMappings("reporter-gitlab-jobs.wiremock.json");
 
         assertThat(invoke("running").get("action").asText()).isEqualTo("observed");
         assertThat(invoke("deprovisioning").get("action").asText()).isEqualTo("observed");
@@ -198,10 +195,20 @@ class ReporterHandlerTest {
     }
 
     private JsonNode invoke(String event) throws IOException {
-        Path path = Path.of(System.getProperty("project.root"), "events", "reporter", event + ".json");
+        Path path = Path.of(System.getProperty("project.root"), "events", "reporter-" + event + ".json");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(Files.newInputStream(path), out, null);
         return Json.MAPPER.readTree(out.toByteArray());
+    }
+
+    /** The WireMock mappings that local mode serves too (events/README.md). */
+    private static void importMappings(String file) throws Exception {
+        String mappings = Files.readString(Path.of(System.getProperty("project.root"), "events", file));
+        java.net.http.HttpResponse<String> imported = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create(gitlab.baseUrl() + "/__admin/mappings/import"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(mappings)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(imported.statusCode()).isEqualTo(200);
     }
 
     private void stubJob(long jobId, String status) throws IOException {
@@ -213,8 +220,6 @@ class ReporterHandlerTest {
         job.put("web_url", gitlab.baseUrl() + "/gitlab-org/gitlab-test/-/jobs/" + jobId);
         gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/380/jobs/" + jobId))
                 .willReturn(okJson(Json.MAPPER.writeValueAsString(job))));
-        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/512/jobs/" + jobId))
-                .willReturn(okJson(Json.MAPPER.writeValueAsString(job.put("id", jobId)))));
     }
 
     private List<PendingJob> drainQueue() {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class CatchUpTest {
 
-    /** Minute 0 of the epoch modulo anything: the rotation starts with the first configured project. */
+    /** Its epoch minute is a multiple of 6: with 1, 2 or 3 projects the rotation starts at the first one. */
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
     private final LifecycleFixtures.FakeGitLab gitlab = new LifecycleFixtures.FakeGitLab();

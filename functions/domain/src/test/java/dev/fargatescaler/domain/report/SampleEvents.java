@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The sample events under {@code events/reporter/} (the same files {@code bin/local invoke} takes) and the AWS
+ * The sample events under {@code events/reporter-*.json} (the same files {@code bin/local invoke} takes) and the AWS
  * documentation's event (test resource {@code fixtures/}).
  */
 final class SampleEvents {
@@ -20,7 +20,7 @@ final class SampleEvents {
 
     static ObjectNode reporter(String name) {
         String root = System.getProperty("project.root", "../..");
-        Path path = Path.of(root, "events", "reporter", name + ".json");
+        Path path = Path.of(root, "events", "reporter-" + name + ".json");
         try {
             return (ObjectNode) Json.MAPPER.readTree(Files.readString(path));
         } catch (IOException e) {
