@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 final class ScalerHarness implements AutoCloseable {
 
-    static final String GITLAB_TOKEN = "glpat-test-token-0123456789";
+    static final String GITLAB_TOKEN = dev.fargatescaler.testkit.TestSecrets.GITLAB_API_TOKEN;
 
     final MotoServer moto;
     final MotoEcsFixture ecsFixture;
