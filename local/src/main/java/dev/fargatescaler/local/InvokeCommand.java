@@ -39,7 +39,11 @@ public final class InvokeCommand {
     private InvokeCommand() {
     }
 
-    static int run(Path root, String[] args, PrintStream out, PrintStream err) throws IOException {
+    /**
+     * @param env this process's environment ({@code AWS_ENDPOINT_URL} is read from it)
+     */
+    static int run(Path root, String[] args, Map<String, String> env, PrintStream out, PrintStream err)
+            throws IOException {
         Args parsed = Args.parse(args, 1, Set.of("--event", "--env-vars", "--parameter-overrides", "--template"),
                 Set.of("--help"), Map.of("-e", "--event", "-n", "--env-vars"));
         if (parsed.flag("--help")) {
@@ -52,7 +56,7 @@ public final class InvokeCommand {
         Options options = new Options(parsed.positionals().get(0), readEvent(parsed.value("--event")),
                 parsed.value("--env-vars") == null ? EnvVarsFile.NONE : EnvVarsFile.load(Path.of(parsed.value("--env-vars"))),
                 parameterOverrides(parsed));
-        String endpoint = System.getenv("AWS_ENDPOINT_URL");
+        String endpoint = env.get("AWS_ENDPOINT_URL");
         FunctionWorker.Result result = invoke(root, options, endpoint == null || endpoint.isBlank() ? null : endpoint,
                 err);
         out.write(result.payload());
@@ -68,6 +72,12 @@ public final class InvokeCommand {
      */
     public static FunctionWorker.Result invoke(Path root, Options options, String endpoint, PrintStream err)
             throws IOException {
+        return invoke(root, options, endpoint, err, null);
+    }
+
+    /** @param functionLog where the function's logs go; null for this process's stderr */
+    public static FunctionWorker.Result invoke(Path root, Options options, String endpoint, PrintStream err,
+                                               Path functionLog) throws IOException {
         MotoServer moto = null;
         try {
             if (endpoint == null) {
@@ -78,7 +88,7 @@ public final class InvokeCommand {
             AwsTarget target = AwsTarget.emulator(endpoint);
             LocalStack stack = LocalStack.open(root, target, options.parameters(), m -> err.println("[local] " + m));
             stack.provision();
-            FunctionWorker.Spec spec = stack.functionSpec(options.logicalId(), options.envVars(), null);
+            FunctionWorker.Spec spec = stack.functionSpec(options.logicalId(), options.envVars(), functionLog);
             err.println("[local] invoking " + options.logicalId() + " (" + spec.handler() + ") against " + endpoint);
             try (FunctionWorker worker = new FunctionWorker(spec)) {
                 return worker.invoke(options.event());

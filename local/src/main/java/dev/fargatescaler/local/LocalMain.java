@@ -32,6 +32,10 @@ public final class LocalMain {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.getenv(), out, err);
+    }
+
+    static int run(String[] args, java.util.Map<String, String> env, PrintStream out, PrintStream err) {
         if (args.length == 0 || "--help".equals(args[0]) || "-h".equals(args[0])) {
             (args.length == 0 ? err : out).println(USAGE);
             return args.length == 0 ? 2 : 0;
@@ -39,7 +43,7 @@ public final class LocalMain {
         Path root = projectRoot();
         try {
             return switch (args[0]) {
-                case "invoke" -> InvokeCommand.run(root, args, out, err);
+                case "invoke" -> InvokeCommand.run(root, args, env, out, err);
                 default -> throw new Args.UsageException("unknown command " + args[0]);
             };
         } catch (Args.UsageException e) {
