@@ -39,6 +39,18 @@ public final class EnvVarsFile {
         return new EnvVarsFile(sections);
     }
 
+    /**
+     * These overrides on top of local mode's own (which apply to every function that declares the variable);
+     * the file's entries win.
+     */
+    public EnvVarsFile over(Map<String, String> localValues) {
+        Map<String, Map<String, String>> merged = new LinkedHashMap<>(sections);
+        Map<String, String> all = new LinkedHashMap<>(localValues);
+        all.putAll(sections.getOrDefault("Parameters", Map.of()));
+        merged.put("Parameters", all);
+        return new EnvVarsFile(merged);
+    }
+
     /** The overrides for one function: {@code Parameters} first, then the function's own entries. */
     public Map<String, String> forFunction(String logicalId) {
         Map<String, String> merged = new LinkedHashMap<>(sections.getOrDefault("Parameters", Map.of()));

@@ -44,6 +44,8 @@ public final class LocalMain {
         try {
             return switch (args[0]) {
                 case "invoke" -> InvokeCommand.run(root, args, env, out, err);
+                case "start" -> StartCommand.run(root, args, out, err);
+                case "demo" -> DemoCommand.run(root, args, out, err);
                 default -> throw new Args.UsageException("unknown command " + args[0]);
             };
         } catch (Args.UsageException e) {

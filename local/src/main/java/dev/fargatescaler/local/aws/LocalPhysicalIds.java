@@ -28,6 +28,16 @@ public final class LocalPhysicalIds implements PhysicalIds {
         attributes.put(logicalId, new HashMap<>(attrs));
     }
 
+    /** The URL of the provisioned queue with this ARN, or null. */
+    public String queueUrlForArn(String arn) {
+        for (Map.Entry<String, Map<String, String>> e : attributes.entrySet()) {
+            if (arn != null && arn.equals(e.getValue().get("Arn")) && e.getValue().containsKey("QueueUrl")) {
+                return e.getValue().get("QueueUrl");
+            }
+        }
+        return null;
+    }
+
     public String name(String logicalId) {
         return stackName + "-" + logicalId;
     }
