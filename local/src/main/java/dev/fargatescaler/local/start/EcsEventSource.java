@@ -21,10 +21,10 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * launches and task states. (On moto every DescribeTasks moves a task one step towards STOPPED, so this poller
  * is also what makes tasks progress.)
  */
-final class EcsEventSource implements Runnable {
+public final class EcsEventSource implements Runnable {
 
     /** One cluster to watch: the environment's name and its cluster. */
-    record Cluster(String environment, String cluster) {
+    public record Cluster(String environment, String cluster) {
     }
 
     private final List<Cluster> clusters;
