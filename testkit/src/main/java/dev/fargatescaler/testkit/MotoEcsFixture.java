@@ -133,6 +133,24 @@ public final class MotoEcsFixture {
                 taskDefinitionArn);
     }
 
+    /**
+     * Provisions {@code dev}, {@code staging} and {@code production} and returns their {@code ENVIRONMENTS} JSON,
+     * the configuration that {@code events/scaler-sqs-pending-jobs.json} and
+     * {@code events/scaler-gitlab-jobs.wiremock.json} are written for (see events/README.md): dev serves
+     * {@code fargate}, {@code dev} and untagged jobs; staging {@code fargate}, {@code staging}; production
+     * {@code fargate}, {@code production}, only for project 42 on {@code main}. All use on-demand Fargate,
+     * because moto cannot run a capacity-provider strategy.
+     */
+    public String provisionSampleEnvironments() {
+        Provisioned dev = provision("dev");
+        Provisioned staging = provision("staging");
+        Provisioned production = provision("production");
+        return "[" + dev.environmentJson("[\"fargate\",\"dev\"]", true, 10) + ","
+                + staging.environmentJson("[\"fargate\",\"staging\"]", false, 10) + ","
+                + production.environmentJson("[\"fargate\",\"production\"]", false, 5,
+                        "\"guards\":{\"projectIds\":[42],\"refPattern\":\"main\"}") + "]";
+    }
+
     /** Every task of a cluster that ECS has not stopped, described (tags included). */
     public List<Task> runningTasks(String cluster) {
         List<String> arns = new ArrayList<>();

@@ -10,6 +10,7 @@ import dev.fargatescaler.domain.launch.BatchResult;
 import dev.fargatescaler.domain.launch.JobLauncher;
 import dev.fargatescaler.domain.metrics.Metrics;
 import dev.fargatescaler.domain.webhook.CachingSecretSource;
+import dev.fargatescaler.domain.webhook.SecretSource;
 import dev.fargatescaler.shared.aws.AwsClients;
 import dev.fargatescaler.shared.aws.AwsSecretSource;
 import dev.fargatescaler.shared.aws.EcsTaskLauncher;
@@ -28,9 +29,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -51,7 +54,8 @@ public final class ScalerHandler implements RequestStreamHandler {
         this(wire(ScalerConfig.load(EnvReader.system())));
     }
 
-    private ScalerHandler(Wiring wiring) {
+    /** Wired from a configuration; tests and local mode pass clients that point at emulators. */
+    ScalerHandler(Wiring wiring) {
         this(wiring.launcher(), wiring.metrics());
     }
 
@@ -77,22 +81,26 @@ public final class ScalerHandler implements RequestStreamHandler {
         Json.MAPPER.writeValue(output, SqsEvents.batchResponse(result.failedMessageIds()));
     }
 
-    private record Wiring(JobLauncher launcher, Metrics metrics) {
+    /** The domain service and the metrics it writes to. */
+    record Wiring(JobLauncher launcher, Metrics metrics) {
     }
 
     /** Builds every client once: they end up in the SnapStart snapshot and are reused by every invocation. */
     static Wiring wire(ScalerConfig config) {
-        Environments environments = EnvironmentsLoader.load(config.environments(),
-                () -> AwsClients.build(SsmClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(10)));
+        return wire(config, EcsTaskLauncher.defaultClient(),
+                AwsClients.build(SqsClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(5)),
+                () -> AwsClients.build(SsmClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(10)),
+                AwsSecretSource.create(), new EmfMetrics(config.metricsNamespace()));
+    }
+
+    static Wiring wire(ScalerConfig config, EcsClient ecs, SqsClient sqs, Supplier<SsmClient> ssm,
+                       SecretSource secretStore, Metrics metrics) {
+        Environments environments = EnvironmentsLoader.load(config.environments(), ssm);
         LOG.info("scaler configured with environments {}", environments.names());
-        CachingSecretSource secrets = new CachingSecretSource(AwsSecretSource.create(), config.secretTtl(),
-                Clock.systemUTC());
+        CachingSecretSource secrets = new CachingSecretSource(secretStore, config.secretTtl(), Clock.systemUTC());
         GitLabHttpApi gitLab = new GitLabHttpApi(GitLabHttpApi.defaultHttpClient(), config.gitLabUrl(),
                 () -> secrets.secret(config.gitLabTokenSecret()), config.gitLabTimeout(), Clock.systemUTC());
-        SqsClient sqs = AwsClients.build(SqsClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(5));
-        Metrics metrics = new EmfMetrics(config.metricsNamespace());
-        JobLauncher launcher = new JobLauncher(environments, gitLab,
-                new EcsTaskLauncher(EcsTaskLauncher.defaultClient()),
+        JobLauncher launcher = new JobLauncher(environments, gitLab, new EcsTaskLauncher(ecs),
                 new SqsMessageVisibility(sqs, config.queueUrl()), new SqsJobQueue(sqs, config.queueUrl()),
                 // SecureRandom, not a seeded PRNG: Lambda re-seeds it after a SnapStart restore, so restored
                 // containers do not all jitter alike.

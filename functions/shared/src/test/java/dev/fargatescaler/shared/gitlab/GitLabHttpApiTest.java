@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 
 class GitLabHttpApiTest {
 
-    private static final String TOKEN = "glpat-secret-value-0123456789";
+    private static final String TOKEN = dev.fargatescaler.testkit.TestSecrets.GITLAB_API_TOKEN;
     private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
     private static WireMockServer gitLab;
 
