@@ -41,6 +41,7 @@ public final class LocalStack {
     private final Intrinsics intrinsics;
     private final Map<String, String> parameterValues;
     private final Consumer<String> say;
+    private volatile Map<String, String> localValues = Map.of();
 
     private LocalStack(Path root, SamTemplate template, StackConfig config, AwsTarget target, Consumer<String> say) {
         this.root = root;
@@ -118,6 +119,15 @@ public final class LocalStack {
         new Provisioner(target, template, config, ids, intrinsics, say).provision();
     }
 
+    /**
+     * Values local mode gives to variables the functions declare (the GitLab double's URL, the local
+     * environments...): applied before the {@code --env-vars} overrides, silently skipped for functions that do
+     * not declare the variable.
+     */
+    public void setLocalValues(Map<String, String> values) {
+        this.localValues = Map.copyOf(values);
+    }
+
     /** Records a resource that exists already (real AWS, or provisioned by someone else). */
     public void assume(String logicalId, String ref, Map<String, String> attributes) {
         ids.record(logicalId, ref, attributes);
@@ -140,6 +150,11 @@ public final class LocalStack {
                         + "); it is set to \"" + value + "\". Override it with --env-vars.");
             }
             if (value != null) {
+                vars.put(name, value);
+            }
+        });
+        localValues.forEach((name, value) -> {
+            if (function.environment().containsKey(name)) {
                 vars.put(name, value);
             }
         });

@@ -108,15 +108,17 @@ public final class LocalPipeline implements AutoCloseable {
         stack = LocalStack.open(options.root(), target, options.parameters(), m -> monitor.info("setup", m));
 
         Map<String, String> localValues = new LinkedHashMap<>();
+        String environmentsJson = null;
         if (target.isEmulator()) {
             stack.provision();
-            List<String> environmentJson = provisionEnvironments();
-            localValues.put(EnvironmentsLoader.INLINE, "[" + String.join(",", environmentJson) + "]");
+            environmentsJson = "[" + String.join(",", provisionEnvironments()) + "]";
+            localValues.put(EnvironmentsLoader.INLINE, environmentsJson);
         } else {
             assumeExistingQueues();
         }
         localValues.putAll(gitLabSettings());
-        EnvVarsFile overrides = options.envVars().over(localValues);
+        stack.setLocalValues(localValues);
+        EnvVarsFile overrides = options.envVars();
 
         sources = EventSources.of(stack);
         Set<String> functions = new LinkedHashSet<>();
@@ -126,8 +128,8 @@ public final class LocalPipeline implements AutoCloseable {
         sources.schedules().forEach(s -> functions.add(s.function()));
         for (String function : functions) {
             Map<String, String> vars = stack.functionVariables(function, overrides);
-            if (target.isEmulator()) {
-                writeEnvironmentsToSsm(vars);
+            if (environmentsJson != null) {
+                writeEnvironmentsToSsm(vars, environmentsJson);
             }
             FunctionWorker worker = new FunctionWorker(stack.functionSpec(function, overrides,
                     options.logDir().resolve(function + ".log")));
@@ -197,17 +199,18 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     /** If a function reads its environments from SSM, they are written there (on the emulator only). */
-    private void writeEnvironmentsToSsm(Map<String, String> vars) throws IOException {
+    private void writeEnvironmentsToSsm(Map<String, String> vars, String environmentsJson) throws IOException {
         String path = vars.get(EnvironmentsLoader.SSM_PATH);
         if (path == null || path.isBlank() || path.startsWith(LocalStack.UNRESOLVED_PREFIX)) {
             return;
         }
-        JsonNode environments = Json.MAPPER.readTree(vars.getOrDefault(EnvironmentsLoader.INLINE, "[]"));
+        JsonNode environments = Json.MAPPER.readTree(environmentsJson);
         try (SsmClient ssm = target.client(SsmClient.builder())) {
             for (JsonNode env : environments) {
                 String name = path.replaceAll("/+$", "") + "/" + env.path("name").asText();
                 ssm.putParameter(r -> r.name(name).value(env.toString()).type(ParameterType.STRING).overwrite(true));
             }
+            monitor.info("setup", "environments written to SSM under " + path);
         }
     }
 
