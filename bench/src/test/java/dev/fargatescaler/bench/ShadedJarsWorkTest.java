@@ -2,7 +2,13 @@ package dev.fargatescaler.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.fargatescaler.testkit.MotoEcsFixture;
 import dev.fargatescaler.testkit.MotoServer;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +42,8 @@ class ShadedJarsWorkTest {
 
     static MotoServer moto;
     static SqsClient sqs;
+    static WireMockServer gitLab;
+    static String environments;
 
     @BeforeAll
     static void startMoto() {
@@ -47,11 +55,28 @@ class ShadedJarsWorkTest {
         try (var secrets = SecretsManagerClient.builder().endpointOverride(URI.create(moto.endpoint()))
                 .region(Region.US_EAST_1).credentialsProvider(credentials).httpClient(http).build()) {
             secrets.createSecret(r -> r.name("glfs/webhook-token").secretString(CannedAws.SECRET));
+            secrets.createSecret(r -> r.name("glfs/gitlab-api-token").secretString("glpat-shaded-jar-test"));
+        }
+        environments = MotoEcsFixture.connect(moto.endpoint()).provisionSampleEnvironments();
+        gitLab = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        gitLab.start();
+        for (String stubs : List.of("scaler-gitlab-jobs.wiremock.json", "sweeper-gitlab-pending-jobs.wiremock.json",
+                "reporter-gitlab-jobs.wiremock.json")) {
+            try {
+                HttpResponse<String> imported = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(gitLab.baseUrl() + "/__admin/mappings/import"))
+                        .POST(HttpRequest.BodyPublishers.ofFile(ROOT.resolve("events/" + stubs))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(imported.statusCode()).as(imported.body()).isLessThan(300);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
     @AfterAll
     static void stopMoto() {
+        gitLab.stop();
         sqs.close();
         moto.close();
     }
@@ -77,7 +102,7 @@ class ShadedJarsWorkTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1"));
         command.addAll(List.of(javaOptions));
         command.addAll(List.of("-cp", jar + java.io.File.pathSeparator + ROOT.resolve("bench/target/classes"),
-                "dev.fargatescaler.bench.ColdStart", handler, ROOT.resolve("bench/events/" + event).toString()));
+                "dev.fargatescaler.bench.ColdStart", handler, (event.startsWith("/") ? Path.of(event) : ROOT.resolve(event)).toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().putAll(Map.of(
@@ -114,7 +139,7 @@ class ShadedJarsWorkTest {
     void theWebhookJarQueuesAPendingJobAndLogsJson() throws Exception {
         String queueUrl = sqs.createQueue(r -> r.queueName("shaded-webhook")).queueUrl();
 
-        Run run = runFunction("webhook", "dev.fargatescaler.webhook.WebhookHandler", "webhook-pending.json",
+        Run run = runFunction("webhook", "dev.fargatescaler.webhook.WebhookHandler", "bench/events/webhook-pending.json",
                 Map.of("JOB_QUEUE_URL", queueUrl, "WEBHOOK_TOKEN_SECRET", "glfs/webhook-token"));
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
@@ -133,7 +158,7 @@ class ShadedJarsWorkTest {
     void theWebhookJarsSnapStartHooksRunWithoutSideEffects() throws Exception {
         String queueUrl = sqs.createQueue(r -> r.queueName("shaded-webhook-snapstart")).queueUrl();
 
-        Run run = runFunction("webhook", "dev.fargatescaler.webhook.WebhookHandler", "webhook-pending.json",
+        Run run = runFunction("webhook", "dev.fargatescaler.webhook.WebhookHandler", "bench/events/webhook-pending.json",
                 Map.of("JOB_QUEUE_URL", queueUrl, "WEBHOOK_TOKEN_SECRET", "glfs/webhook-token"),
                 "-Dbench.snapstart=true", "-Dbench.invocations=3",
                 "-Dorg.crac.Core.Compat=dev.fargatescaler.bench.crac");
@@ -144,5 +169,62 @@ class ShadedJarsWorkTest {
                 .noneSatisfy(line -> assertThat(line).contains("priming of webhook failed"));
         // Priming marshals a request but sends nothing: the three invocations queue exactly three messages.
         assertThat(drain(queueUrl)).hasSize(3);
+    }
+
+    Map<String, String> gitLabEnv(String queueUrl) {
+        return Map.of("JOB_QUEUE_URL", queueUrl, "GITLAB_URL", gitLab.baseUrl(),
+                "GITLAB_TOKEN_SECRET", "glfs/gitlab-api-token", "ENVIRONMENTS", environments);
+    }
+
+    @Test
+    void theScalerJarLaunchesTasksForTheSampleBatch() throws Exception {
+        String queueUrl = sqs.createQueue(r -> r.queueName("shaded-scaler")).queueUrl();
+
+        Run run = runFunction("scaler", "dev.fargatescaler.scaler.ScalerHandler", "events/scaler-sqs-pending-jobs.json",
+                gitLabEnv(queueUrl));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException", "ERROR StatusLogger");
+        // events/README.md: every message is settled except the one GitLab answered 429 for.
+        assertThat(run.result()).contains(
+                "{\"batchItemFailures\":[{\"itemIdentifier\":\"0b7c8a4e-0000-4000-8000-000000001007\"}]}");
+        assertThat(run.jsonLogs()).filteredOn(line -> line.contains("decision=launched")).hasSize(3);
+        assertThat(run.stdout()).contains("\"CloudWatchMetrics\"");
+    }
+
+    @Test
+    void theReporterJarRelaunchesATaskThatFailedToStart() throws Exception {
+        String queueUrl = sqs.createQueue(r -> r.queueName("shaded-reporter")).queueUrl();
+
+        Run run = runFunction("reporter", "dev.fargatescaler.reporter.ReporterHandler",
+                "events/reporter-stopped-cannot-pull.json", gitLabEnv(queueUrl));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException", "ERROR StatusLogger");
+        assertThat(run.result()).contains("FailedToStart");
+        assertThat(run.jsonLogs()).as(run.stdout()).isNotEmpty()
+                .allSatisfy(line -> assertThat(line).contains("\"function_request_id\":\"req-1\""));
+        // events/README.md: the job is still pending in GitLab, so attempt 1 is queued.
+        List<Message> relaunch = drain(queueUrl);
+        assertThat(relaunch).hasSize(1);
+        assertThat(relaunch.get(0).body()).contains("\"attempt\":1");
+    }
+
+    @Test
+    void theSweeperJarCatchesUpPendingJobs() throws Exception {
+        String queueUrl = sqs.createQueue(r -> r.queueName("shaded-sweeper")).queueUrl();
+        Map<String, String> env = new java.util.HashMap<>(gitLabEnv(queueUrl));
+        env.put("CATCH_UP_PROJECT_IDS", "42");
+
+        Run run = runFunction("sweeper", "dev.fargatescaler.sweeper.SweeperHandler", "events/sweeper-scheduled.json",
+                env);
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException", "ERROR StatusLogger");
+        assertThat(run.jsonLogs()).anySatisfy(line -> assertThat(line).contains("sweep started"));
+        // events/README.md: 2001, 2002 and 2005 are queued (2003 is unroutable; no task runs for 2004 here).
+        assertThat(drain(queueUrl)).extracting(Message::body)
+                .anySatisfy(body -> assertThat(body).contains("\"jobId\":2001"))
+                .anySatisfy(body -> assertThat(body).contains("\"jobId\":2005"));
     }
 }
