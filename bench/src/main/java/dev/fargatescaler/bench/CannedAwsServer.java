@@ -40,6 +40,24 @@ public final class CannedAwsServer {
                 out.write(answer);
             }
         });
+        // GitLab's Jobs API as the scaler and reporter see it: every job is pending with tag "dev"; no pending list.
+        server.createContext("/api/v4/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getPath();
+            java.util.regex.Matcher job = java.util.regex.Pattern.compile("/api/v4/projects/(\\d+)/jobs/(\\d+)")
+                    .matcher(path);
+            String body = job.matches()
+                    ? "{\"id\":" + job.group(2) + ",\"name\":\"unit-tests\",\"stage\":\"test\",\"status\":\"pending\","
+                    + "\"ref\":\"main\",\"tag\":false,\"tag_list\":[\"dev\"],\"pipeline\":{\"id\":5042},"
+                    + "\"web_url\":\"https://gitlab.example.com/platform/api/-/jobs/" + job.group(2) + "\"}"
+                    : "[]";
+            byte[] answer = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
         return server;

@@ -227,4 +227,27 @@ class ShadedJarsWorkTest {
                 .anySatisfy(body -> assertThat(body).contains("\"jobId\":2001"))
                 .anySatisfy(body -> assertThat(body).contains("\"jobId\":2005"));
     }
+
+    @Test
+    void theScalerAndReporterSnapStartHooksRunWithoutSideEffects() throws Exception {
+        String queueUrl = sqs.createQueue(r -> r.queueName("shaded-snapstart")).queueUrl();
+        String[] snapStart = {"-Dbench.snapstart=true", "-Dorg.crac.Core.Compat=dev.fargatescaler.bench.crac"};
+
+        Run scaler = runFunction("scaler", "dev.fargatescaler.scaler.ScalerHandler",
+                "events/scaler-sqs-pending-jobs.json", gitLabEnv(queueUrl), snapStart);
+        Run reporter = runFunction("reporter", "dev.fargatescaler.reporter.ReporterHandler",
+                "events/reporter-stopped-success.json", gitLabEnv(queueUrl), snapStart);
+
+        for (Run run : List.of(scaler, reporter)) {
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.result()).contains("prime=");
+            assertThat(run.jsonLogs()).anySatisfy(line -> assertThat(line).containsPattern("snapstart priming of \\w+ done"))
+                    .noneSatisfy(line -> assertThat(line).contains("snapstart priming of").contains("failed"));
+        }
+        // The batch was already launched by theScalerJarLaunchesTasksForTheSampleBatch or is launched now; either
+        // way priming itself started nothing: the answer is the same as without priming.
+        assertThat(scaler.result()).contains("0b7c8a4e-0000-4000-8000-000000001007");
+        assertThat(reporter.result()).contains("Succeeded");
+        assertThat(drain(queueUrl)).isEmpty();
+    }
 }

@@ -19,6 +19,7 @@ import dev.fargatescaler.shared.config.EnvironmentsLoader;
 import dev.fargatescaler.shared.gitlab.GitLabHttpApi;
 import dev.fargatescaler.shared.lambda.EmfMetrics;
 import dev.fargatescaler.shared.lambda.LambdaLogging;
+import dev.fargatescaler.shared.lambda.SnapStartPriming;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,6 +47,8 @@ public final class ReporterHandler implements RequestStreamHandler {
 
     private final TaskReporter reporter;
     private final Metrics metrics;
+    /** Strong reference: org.crac holds registered resources weakly. Null unless built by Lambda. */
+    private SnapStartPriming priming;
 
     /** Used by Lambda: wires the real adapters once per container (and so into the SnapStart snapshot). */
     public ReporterHandler() {
@@ -56,8 +59,9 @@ public final class ReporterHandler implements RequestStreamHandler {
         this(config, new EmfMetrics(config.metricsNamespace()));
     }
 
-    private ReporterHandler(ReporterConfig config, Metrics metrics) {
+    private ReporterHandler(ReporterConfig config, EmfMetrics metrics) {
         this(wire(config, metrics), metrics);
+        this.priming = SnapStartPriming.register("reporter", () -> ReporterPriming.prime(metrics));
     }
 
     /** For tests and local mode: the domain service with its ports already wired. */

@@ -21,6 +21,7 @@ import dev.fargatescaler.shared.config.EnvironmentsLoader;
 import dev.fargatescaler.shared.gitlab.GitLabHttpApi;
 import dev.fargatescaler.shared.lambda.EmfMetrics;
 import dev.fargatescaler.shared.lambda.LambdaLogging;
+import dev.fargatescaler.shared.lambda.SnapStartPriming;
 import dev.fargatescaler.shared.lambda.SqsEvents;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,15 +49,24 @@ public final class ScalerHandler implements RequestStreamHandler {
 
     private final JobLauncher launcher;
     private final Metrics metrics;
+    /** Strong reference: org.crac holds registered resources weakly. Null unless built by Lambda. */
+    private SnapStartPriming priming;
 
     /** Used by Lambda: loads the configuration and wires the real adapters once per container. */
     public ScalerHandler() {
-        this(wire(ScalerConfig.load(EnvReader.system())));
+        this(wire(ScalerConfig.load(EnvReader.system())), true);
     }
 
     /** Wired from a configuration; tests and local mode pass clients that point at emulators. */
     ScalerHandler(Wiring wiring) {
+        this(wiring, false);
+    }
+
+    private ScalerHandler(Wiring wiring, boolean snapStart) {
         this(wiring.launcher(), wiring.metrics());
+        if (snapStart) {
+            this.priming = SnapStartPriming.register("scaler", wiring.prime());
+        }
     }
 
     /** For tests and local mode: the domain service with its ports already wired. */
@@ -81,8 +91,8 @@ public final class ScalerHandler implements RequestStreamHandler {
         Json.MAPPER.writeValue(output, SqsEvents.batchResponse(result.failedMessageIds()));
     }
 
-    /** The domain service and the metrics it writes to. */
-    record Wiring(JobLauncher launcher, Metrics metrics) {
+    /** The domain service, the metrics it writes to, and its SnapStart priming ({@link ScalerPriming}). */
+    record Wiring(JobLauncher launcher, Metrics metrics, Runnable prime) {
     }
 
     /** Builds every client once: they end up in the SnapStart snapshot and are reused by every invocation. */
@@ -100,11 +110,14 @@ public final class ScalerHandler implements RequestStreamHandler {
         CachingSecretSource secrets = new CachingSecretSource(secretStore, config.secretTtl(), Clock.systemUTC());
         GitLabHttpApi gitLab = new GitLabHttpApi(GitLabHttpApi.defaultHttpClient(), config.gitLabUrl(),
                 () -> secrets.secret(config.gitLabTokenSecret()), config.gitLabTimeout(), Clock.systemUTC());
-        JobLauncher launcher = new JobLauncher(environments, gitLab, new EcsTaskLauncher(ecs),
+        EcsTaskLauncher tasks = new EcsTaskLauncher(ecs);
+        JobLauncher launcher = new JobLauncher(environments, gitLab, tasks,
                 new SqsMessageVisibility(sqs, config.queueUrl()), new SqsJobQueue(sqs, config.queueUrl()),
                 // SecureRandom, not a seeded PRNG: Lambda re-seeds it after a SnapStart restore, so restored
                 // containers do not all jitter alike.
                 metrics, Clock.systemUTC(), new Backoff(new SecureRandom()), config.requeueAtReceiveCount());
-        return new Wiring(launcher, metrics);
+        Runnable prime = () -> ScalerPriming.prime(environments, tasks,
+                metrics instanceof EmfMetrics emf ? emf : new EmfMetrics(config.metricsNamespace()), config.gitLabUrl());
+        return new Wiring(launcher, metrics, prime);
     }
 }

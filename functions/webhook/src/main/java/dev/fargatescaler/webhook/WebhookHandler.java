@@ -94,6 +94,10 @@ public final class WebhookHandler implements RequestStreamHandler {
         /** What SnapStart priming warms: see {@link WebhookPriming}. */
         void prime() {
             WebhookPriming.prime(queue, secretSource, config);
+            if (metrics instanceof EmfMetrics emf) {
+                emf.prime();
+            }
+            AwsClients.primeHttp();
         }
     }
 

@@ -140,6 +140,19 @@ public final class EcsTaskLauncher implements EcsTasks {
         return new LaunchResult.Failed("NoTaskReturned", "RunTask returned neither a task nor a failure");
     }
 
+    /**
+     * SnapStart priming: marshals and signs the calls of a launch (ListTasks by startedBy, RunTask) for
+     * {@code sample} without sending them (see PrimingInterceptor); no task is started or listed.
+     */
+    public void prime(TaskLaunch sample) {
+        var priming = software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration.builder()
+                .credentialsProvider(PrimingInterceptor.CREDENTIALS).build();
+        PrimingInterceptor.marshalAndSign(() -> ecs.listTasks(r -> r.cluster(sample.environment().cluster())
+                .startedBy(sample.startedBy()).overrideConfiguration(priming)));
+        PrimingInterceptor.marshalAndSign(() -> ecs.runTask(request(sample).toBuilder()
+                .overrideConfiguration(priming).build()));
+    }
+
     /** The RunTask request: every field derives from the launch, so a retried request is identical. */
     static RunTaskRequest request(TaskLaunch launch) {
         Environment environment = launch.environment();

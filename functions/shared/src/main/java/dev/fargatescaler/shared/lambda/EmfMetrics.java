@@ -31,6 +31,24 @@ public final class EmfMetrics implements Metrics {
         this.namespace = namespace;
     }
 
+    /**
+     * SnapStart priming: builds and serialises one EMF document in memory (the EMF model and Jackson's
+     * introspection of it are most of a first flush) and discards it. Nothing is written, so no metric is emitted,
+     * and Powertools' MetricsFactory stays untouched (see the constructor).
+     */
+    public void prime() {
+        try {
+            var context = new software.amazon.cloudwatchlogs.emf.model.MetricsContext();
+            context.setNamespace(namespace);
+            context.putDimension(software.amazon.cloudwatchlogs.emf.model.DimensionSet.of("Environment", "priming"));
+            context.putMetric("Priming", 1, software.amazon.cloudwatchlogs.emf.model.Unit.COUNT);
+            context.putMetric("PrimingLatency", 1, software.amazon.cloudwatchlogs.emf.model.Unit.MILLISECONDS);
+            context.serialize();
+        } catch (Exception e) {
+            throw new IllegalStateException("EMF priming failed", e);
+        }
+    }
+
     @Override
     public synchronized void record(String name, double value, MetricUnit unit, Map<String, String> dimensions) {
         pending.computeIfAbsent(Map.copyOf(dimensions), d -> new ArrayList<>()).add(new Point(name, value, unit));
