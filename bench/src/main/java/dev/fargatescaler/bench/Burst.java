@@ -82,6 +82,9 @@ public final class Burst {
     private final Environments environments;
     private final SqsClient admin;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Every scaler's decisions, counted (the EMF documents themselves go nowhere). */
+    private final dev.fargatescaler.domain.metrics.RecordingMetrics decisions =
+            new dev.fargatescaler.domain.metrics.RecordingMetrics();
     /** Where the event sources' time went (ns): receiving, the scaler's invocations, deleting. */
     private final java.util.concurrent.atomic.AtomicLong receiveNs = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong invokeNs = new java.util.concurrent.atomic.AtomicLong();
@@ -118,7 +121,7 @@ public final class Burst {
         EcsClient ecs = EcsClient.builder().region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
                 .httpClient(limit)
-                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.ADAPTIVE)
+                .overrideConfiguration(ecsRetries(ClientOverrideConfiguration.builder())
                         .apiCallTimeout(Duration.ofSeconds(20)).build())
                 .build();
         GitLabApi gitLab = new GitLabApi() {
@@ -133,11 +136,37 @@ public final class Burst {
                 return new Page(List.of(), null);
             }
         };
-        Metrics metrics = new EmfMetrics("GitLabFargateScaler");
+        EmfMetrics emf = new EmfMetrics("GitLabFargateScaler");
+        Metrics metrics = new Metrics() {
+            @Override
+            public void record(String name, double value, dev.fargatescaler.domain.metrics.MetricUnit unit,
+                               Map<String, String> dimensions) {
+                emf.record(name, value, unit, dimensions);
+                decisions.record(name, value, unit, dimensions);
+            }
+
+            @Override
+            public void flush() {
+                emf.flush();
+            }
+        };
         JobLauncher launcher = new JobLauncher(environments, gitLab, new EcsTaskLauncher(ecs),
                 new SqsMessageVisibility(sqs, queueUrl), new SqsJobQueue(sqs, queueUrl), metrics, Clock.systemUTC(),
                 new Backoff(new SecureRandom()), 7);
         return new ScalerHandler(launcher, metrics);
+    }
+
+    /**
+     * The ECS client's retries: adaptive mode with the SDK's default 3 attempts, as EcsTaskLauncher.defaultClient
+     * builds it; {@code -Dburst.ecsMaxAttempts=N} tries another number of attempts (a what-if for the design).
+     */
+    private static ClientOverrideConfiguration.Builder ecsRetries(ClientOverrideConfiguration.Builder builder) {
+        Integer attempts = Integer.getInteger("burst.ecsMaxAttempts");
+        if (attempts == null) {
+            return builder.retryStrategy(RetryMode.ADAPTIVE);
+        }
+        return builder.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.adaptiveRetryStrategy()
+                .toBuilder().maxAttempts(attempts).build());
     }
 
     /** Lambda's SQS event source for one concurrent container. */
@@ -228,11 +257,17 @@ public final class Burst {
         fakeEcs.tasks().forEach(t -> startedBy.add(t.startedBy));
         int duplicates = fakeEcs.tasks().size() - startedBy.size();
         double steady = at.length > 100 ? (at.length - 100) / ((at[at.length - 1] - at[99]) / 1e9) : Double.NaN;
-        System.err.printf(Locale.ROOT, "burst jobs=%d concurrency=%d launched=%d tasks=%d duplicates=%d total_s=%.1f "
+        System.err.printf(Locale.ROOT, "burst ecs_max_attempts=%s jobs=%d concurrency=%d launched=%d tasks=%d duplicates=%d total_s=%.1f "
                         + "bound_s=%.1f ratio=%.2f launches_per_s=%.1f steady_launches_per_s=%.1f throttled=%d "
-                        + "runtask_calls=%d first_100_s=%.1f%n", jobs, concurrency, at.length, fakeEcs.tasks().size(),
+                        + "runtask_calls=%d first_100_s=%.1f%n", Integer.getInteger("burst.ecsMaxAttempts", 3), jobs, concurrency, at.length, fakeEcs.tasks().size(),
                 duplicates, total, bound, total / bound, at.length / total, steady, limit.throttled(),
                 fakeEcs.calls("RunTask") + limit.throttled(), at.length >= 100 ? at[99] / 1e9 : Double.NaN);
+        StringBuilder counts = new StringBuilder("scaler decisions:");
+        for (String name : new String[] {"Launched", "AlreadyLaunched", "DeferredForCapacity", "RetryableError",
+                "LaunchFailed", "Requeued"}) {
+            counts.append(' ').append(name).append('=').append((long) decisions.sum(name));
+        }
+        System.err.println(counts);
         StringBuilder timeline = new StringBuilder("launch timeline (s after start):");
         for (int k : new int[] {100, 200, 400, 600, 800, 900, 950, 990, 1000}) {
             if (k <= at.length) {
