@@ -3,6 +3,6 @@ ENVIRONMENTS_JSON='[{"name":"dev","tags":["dev"],"cluster":"glfs-dev","taskDefin
 GITLAB_ENV="JOB_QUEUE_URL=$ENDPOINT/123456789012/jobs GITLAB_URL=$ENDPOINT GITLAB_TOKEN_SECRET=glfs/gitlab-api-token ENVIRONMENTS=$ENVIRONMENTS_JSON"
 SIDES+=(
   "scaler|dev.fargatescaler.scaler.ScalerHandler|$ROOT/functions/scaler/target/scaler-function.jar:$LAUNCHER|$ROOT/bench/events/scaler-one-job.json|$GITLAB_ENV"
-  "reporter|dev.fargatescaler.reporter.ReporterHandler|$ROOT/functions/reporter/target/reporter-function.jar:$LAUNCHER|$ROOT/bench/events/reporter-stopped-success.json|$GITLAB_ENV"
+  "reporter|dev.fargatescaler.reporter.ReporterHandler|$ROOT/functions/reporter/target/reporter-function.jar:$LAUNCHER|$ROOT/bench/events/reporter-stopped-success-numbered.json|$GITLAB_ENV"
   "sweeper|dev.fargatescaler.sweeper.SweeperHandler|$ROOT/functions/sweeper/target/sweeper-function.jar:$LAUNCHER|$ROOT/events/sweeper-scheduled.json|$GITLAB_ENV"
 )
