@@ -71,7 +71,7 @@ public final class WebhookHandler implements RequestStreamHandler {
             try {
                 event = Json.MAPPER.readTree(input);
             } catch (IOException e) {
-                return intake.undecodableBody();
+                return intake.unreadableRequest();
             }
             HttpApiEvents.Request http = HttpApiEvents.parse(event);
             byte[] body;

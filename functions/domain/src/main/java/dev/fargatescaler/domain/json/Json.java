@@ -29,7 +29,8 @@ public final class Json {
         MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_NESTING_DEPTH)
                 .maxNumberLength(100)
-                .maxStringLength(1 << 20)
+                // API Gateway events carry bodies of up to 10 MB; anything larger is refused while parsing.
+                .maxStringLength(16 << 20)
                 .build());
     }
 

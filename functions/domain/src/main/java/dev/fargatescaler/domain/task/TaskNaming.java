@@ -53,7 +53,8 @@ public final class TaskNaming {
         if (token.length() <= 64) {
             return token;
         }
-        return "glfs-" + environment + "-" + Long.toString(projectId, 36) + "-" + Long.toString(jobId, 36) + "-"
+        // A different prefix keeps the short form from ever colliding with a decimal one.
+        return "glfz-" + environment + "-" + Long.toString(projectId, 36) + "-" + Long.toString(jobId, 36) + "-"
                 + attempt;
     }
 

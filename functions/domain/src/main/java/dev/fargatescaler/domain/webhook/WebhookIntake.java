@@ -50,6 +50,12 @@ public final class WebhookIntake {
         return reject(400, "InvalidEncoding", "body is not valid base64");
     }
 
+    /** Answer for an event the transport delivered in a form that cannot be read at all. */
+    public WebhookResponse unreadableRequest() {
+        metrics.count("WebhookReceived");
+        return reject(400, "UnreadableRequest", "request could not be read");
+    }
+
     /** Answer for a body over {@link #MAX_BODY_BYTES}; nothing else is looked at. */
     public WebhookResponse oversizeBody() {
         metrics.count("WebhookReceived");

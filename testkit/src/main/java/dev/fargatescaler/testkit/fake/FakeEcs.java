@@ -1,0 +1,322 @@
+package dev.fargatescaler.testkit.fake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpResponse;
+
+/**
+ * An in-memory Amazon ECS that speaks the real wire protocol (JSON 1.1, {@code X-Amz-Target}), plugged into the
+ * real AWS SDK as its {@link SdkHttpClient}. Marshalling, signing, retries and error unmarshalling all run for
+ * real; only the service is simulated. It injects the faults real ECS shows and moto cannot: throttling
+ * ({@code ThrottlingException}), server errors (HTTP 500 {@code ServerException}) and capacity shortages (a 200
+ * response with a {@code failures[]} entry and no task). Deterministic for a seed.
+ *
+ * <p>Implements RunTask (with optional {@code clientToken} idempotency, as real ECS does), ListTasks (by
+ * cluster, {@code startedBy}, {@code desiredStatus}), DescribeTasks and StopTask.
+ */
+public final class FakeEcs implements SdkHttpClient {
+
+    /** Fault rates, each between 0 and 1, applied per call. */
+    public record Faults(double throttling, double serverError, double capacity) {
+        public static final Faults NONE = new Faults(0, 0, 0);
+    }
+
+    /** One simulated task. */
+    public static final class Task {
+        public final String arn;
+        public final String cluster;
+        public final String taskDefinition;
+        public final String startedBy;
+        public final String group;
+        public final String capacityProvider;
+        public final JsonNode request;
+        public final Instant createdAt;
+        public volatile String lastStatus = "PROVISIONING";
+        public volatile String desiredStatus = "RUNNING";
+
+        Task(String arn, String cluster, String taskDefinition, String startedBy, String group,
+             String capacityProvider, JsonNode request, Instant createdAt) {
+            this.arn = arn;
+            this.cluster = cluster;
+            this.taskDefinition = taskDefinition;
+            this.startedBy = startedBy;
+            this.group = group;
+            this.capacityProvider = capacityProvider;
+            this.request = request;
+            this.createdAt = createdAt;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PREFIX = "AmazonEC2ContainerServiceV20141113.";
+
+    private final Random random;
+    private volatile Faults faults;
+    private final boolean honourClientToken;
+    private final Map<String, Task> tasks = new LinkedHashMap<>();
+    private final Map<String, List<String>> tokens = new LinkedHashMap<>();
+    private final Map<String, AtomicInteger> calls = new LinkedHashMap<>();
+    private final Map<String, AtomicInteger> injected = new LinkedHashMap<>();
+
+    /**
+     * @param honourClientToken true to deduplicate RunTask by clientToken like real ECS; false to behave like
+     *                          moto (which ignores it), to prove the scaler does not depend on it
+     */
+    public FakeEcs(long seed, Faults faults, boolean honourClientToken) {
+        this.random = new Random(seed);
+        this.faults = faults;
+        this.honourClientToken = honourClientToken;
+    }
+
+    public void faults(Faults faults) {
+        this.faults = faults;
+    }
+
+    public synchronized List<Task> tasks() {
+        return List.copyOf(tasks.values());
+    }
+
+    public synchronized int calls(String operation) {
+        return calls.getOrDefault(operation, new AtomicInteger()).get();
+    }
+
+    /** How many faults of a kind were injected: {@code Throttling}, {@code ServerError}, {@code Capacity}. */
+    public synchronized int injected(String kind) {
+        return injected.getOrDefault(kind, new AtomicInteger()).get();
+    }
+
+    /** Marks a task as stopped, as ECS would when its runner exits. */
+    public synchronized void stop(String taskArn) {
+        Task task = tasks.get(taskArn);
+        if (task != null) {
+            task.lastStatus = "STOPPED";
+            task.desiredStatus = "STOPPED";
+        }
+    }
+
+    @Override
+    public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+        return new ExecutableHttpRequest() {
+            @Override
+            public HttpExecuteResponse call() {
+                String target = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("");
+                byte[] body = request.contentStreamProvider().map(p -> {
+                    try (InputStream in = p.newStream()) {
+                        return in.readAllBytes();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }).orElse(new byte[0]);
+                return handle(target.startsWith(PREFIX) ? target.substring(PREFIX.length()) : target, body);
+            }
+
+            @Override
+            public void abort() {
+            }
+        };
+    }
+
+    private synchronized HttpExecuteResponse handle(String operation, byte[] body) {
+        calls.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
+        JsonNode request;
+        try {
+            request = JSON.readTree(body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body);
+        } catch (IOException e) {
+            return error(400, "SerializationException", "bad body");
+        }
+        double roll = random.nextDouble();
+        if (roll < faults.throttling()) {
+            count("Throttling");
+            return error(400, "ThrottlingException", "Rate exceeded");
+        }
+        if (roll < faults.throttling() + faults.serverError()) {
+            count("ServerError");
+            return error(500, "ServerException", "Service unavailable. Please try again later.");
+        }
+        return switch (operation) {
+            case "RunTask" -> runTask(request);
+            case "ListTasks" -> listTasks(request);
+            case "DescribeTasks" -> describeTasks(request);
+            case "StopTask" -> stopTask(request);
+            default -> error(400, "InvalidParameterException", "FakeEcs does not implement " + operation);
+        };
+    }
+
+    private void count(String kind) {
+        injected.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private HttpExecuteResponse runTask(JsonNode request) {
+        String cluster = clusterArn(request.path("cluster").asText("default"));
+        String clientToken = request.path("clientToken").asText(null);
+        if (honourClientToken && clientToken != null && tokens.containsKey(cluster + "|" + clientToken)) {
+            ObjectNode response = JSON.createObjectNode();
+            ArrayNode list = response.putArray("tasks");
+            tokens.get(cluster + "|" + clientToken).forEach(arn -> list.add(describe(tasks.get(arn))));
+            response.putArray("failures");
+            return ok(response);
+        }
+        if (random.nextDouble() < faults.capacity()) {
+            count("Capacity");
+            ObjectNode response = JSON.createObjectNode();
+            response.putArray("tasks");
+            response.putArray("failures").addObject()
+                    .put("arn", cluster)
+                    .put("reason", "Capacity is unavailable at this time. Please try again later or in a different "
+                            + "availability zone");
+            return ok(response);
+        }
+        int count = Math.max(1, request.path("count").asInt(1));
+        String provider = request.path("capacityProviderStrategy").path(0).path("capacityProvider")
+                .asText(request.path("launchType").asText("FARGATE"));
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode created = response.putArray("tasks");
+        List<String> arns = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = UUID.nameUUIDFromBytes((cluster + tasks.size() + random.nextLong()).getBytes(StandardCharsets.UTF_8))
+                    .toString().replace("-", "");
+            String clusterName = cluster.substring(cluster.lastIndexOf('/') + 1);
+            String arn = "arn:aws:ecs:us-east-1:123456789012:task/" + clusterName + "/" + id;
+            Task task = new Task(arn, cluster, request.path("taskDefinition").asText(),
+                    request.path("startedBy").asText(null), request.path("group").asText(null), provider,
+                    request, Instant.now());
+            tasks.put(arn, task);
+            arns.add(arn);
+            created.add(describe(task));
+        }
+        if (clientToken != null) {
+            tokens.put(cluster + "|" + clientToken, arns);
+        }
+        response.putArray("failures");
+        return ok(response);
+    }
+
+    private HttpExecuteResponse listTasks(JsonNode request) {
+        String cluster = clusterArn(request.path("cluster").asText("default"));
+        String startedBy = request.path("startedBy").asText(null);
+        String desired = request.path("desiredStatus").asText("RUNNING");
+        String family = request.path("family").asText(null);
+        List<String> matching = tasks.values().stream()
+                .filter(t -> t.cluster.equals(cluster))
+                .filter(t -> startedBy == null || startedBy.equals(t.startedBy))
+                .filter(t -> family == null || t.taskDefinition.contains(family))
+                .filter(t -> desired.equals(t.desiredStatus))
+                .map(t -> t.arn)
+                .toList();
+        int max = request.path("maxResults").asInt(100);
+        int start = request.hasNonNull("nextToken") ? Integer.parseInt(request.get("nextToken").asText()) : 0;
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode arns = response.putArray("taskArns");
+        matching.subList(Math.min(start, matching.size()), Math.min(start + max, matching.size())).forEach(arns::add);
+        if (start + max < matching.size()) {
+            response.put("nextToken", Integer.toString(start + max));
+        }
+        return ok(response);
+    }
+
+    private HttpExecuteResponse describeTasks(JsonNode request) {
+        ObjectNode response = JSON.createObjectNode();
+        ArrayNode found = response.putArray("tasks");
+        ArrayNode failures = response.putArray("failures");
+        for (JsonNode arn : request.path("tasks")) {
+            Optional.ofNullable(tasks.get(arn.asText())).ifPresentOrElse(t -> found.add(describe(t)),
+                    () -> failures.addObject().put("arn", arn.asText()).put("reason", "MISSING"));
+        }
+        return ok(response);
+    }
+
+    private HttpExecuteResponse stopTask(JsonNode request) {
+        Task task = tasks.get(request.path("task").asText());
+        if (task == null) {
+            return error(400, "InvalidParameterException", "The referenced task was not found.");
+        }
+        task.desiredStatus = "STOPPED";
+        task.lastStatus = "STOPPED";
+        ObjectNode response = JSON.createObjectNode();
+        response.set("task", describe(task));
+        return ok(response);
+    }
+
+    private static ObjectNode describe(Task task) {
+        ObjectNode node = JSON.createObjectNode()
+                .put("taskArn", task.arn)
+                .put("clusterArn", task.cluster)
+                .put("taskDefinitionArn", task.taskDefinition)
+                .put("lastStatus", task.lastStatus)
+                .put("desiredStatus", task.desiredStatus)
+                .put("capacityProviderName", task.capacityProvider)
+                .put("createdAt", task.createdAt.toEpochMilli() / 1000.0);
+        if (task.startedBy != null) {
+            node.put("startedBy", task.startedBy);
+        }
+        if (task.group != null) {
+            node.put("group", task.group);
+        }
+        if (task.request.has("overrides")) {
+            node.set("overrides", task.request.get("overrides"));
+        }
+        if (task.request.has("tags")) {
+            node.set("tags", task.request.get("tags"));
+        }
+        return node;
+    }
+
+    private static String clusterArn(String cluster) {
+        return cluster.startsWith("arn:") ? cluster : "arn:aws:ecs:us-east-1:123456789012:cluster/" + cluster;
+    }
+
+    private static HttpExecuteResponse ok(JsonNode body) {
+        return response(200, body);
+    }
+
+    private static HttpExecuteResponse error(int status, String type, String message) {
+        return response(status, JSON.createObjectNode().put("__type", type).put("message", message));
+    }
+
+    private static HttpExecuteResponse response(int status, JsonNode body) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return HttpExecuteResponse.builder()
+                .response(SdkHttpResponse.builder().statusCode(status)
+                        .putHeader("Content-Type", "application/x-amz-json-1.1")
+                        .putHeader("Content-Length", Integer.toString(bytes.length))
+                        .putHeader("x-amzn-RequestId", UUID.randomUUID().toString())
+                        .build())
+                .responseBody(AbortableInputStream.create(new ByteArrayInputStream(bytes)))
+                .build();
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String clientName() {
+        return "FakeEcs";
+    }
+}
