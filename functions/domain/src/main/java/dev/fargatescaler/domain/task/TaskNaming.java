@@ -23,6 +23,8 @@ public final class TaskNaming {
 
     public static final String STARTED_BY_PREFIX = "glfs/";
     public static final String GROUP_PREFIX = "glfs:";
+    /** Prefix of the client token of an on-demand retry after a Spot capacity shortage. */
+    public static final String ON_DEMAND_TOKEN_PREFIX = "gfod-";
     /** Environment names are restricted so that every derived name stays valid and short. */
     public static final Pattern ENVIRONMENT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,19}");
 
@@ -56,6 +58,17 @@ public final class TaskNaming {
         // A different prefix keeps the short form from ever colliding with a decimal one.
         return "glfz-" + environment + "-" + Long.toString(projectId, 36) + "-" + Long.toString(jobId, 36) + "-"
                 + attempt;
+    }
+
+    /**
+     * The {@code clientToken} of the on-demand retry after Fargate Spot reported no capacity. It must differ
+     * from {@link #clientToken}: ECS answers {@code ConflictException} when a token is reused with different
+     * parameters, and the retry changes {@code capacityProviderStrategy} to {@code launchType}. Same length as
+     * the original token (the prefix {@code glfs-} becomes {@code gfod-}), so it also stays within 64
+     * characters.
+     */
+    public static String onDemandFallbackClientToken(String environment, long projectId, long jobId, int attempt) {
+        return ON_DEMAND_TOKEN_PREFIX + clientToken(environment, projectId, jobId, attempt).substring(5);
     }
 
     /** Parses a {@code startedBy}; empty for tasks this product did not start. */

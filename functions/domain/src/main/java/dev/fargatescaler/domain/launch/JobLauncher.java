@@ -1,0 +1,310 @@
+package dev.fargatescaler.domain.launch;
+
+import static dev.fargatescaler.domain.launch.ScalerMetrics.*;
+
+import dev.fargatescaler.domain.capacity.Backoff;
+import dev.fargatescaler.domain.capacity.BatchCapacity;
+import dev.fargatescaler.domain.capacity.CapacityDecision;
+import dev.fargatescaler.domain.environment.Environment;
+import dev.fargatescaler.domain.environment.Environments;
+import dev.fargatescaler.domain.errors.ConfigurationException;
+import dev.fargatescaler.domain.errors.PermanentException;
+import dev.fargatescaler.domain.errors.RetryableException;
+import dev.fargatescaler.domain.gitlab.GitLabApi;
+import dev.fargatescaler.domain.gitlab.GitLabJob;
+import dev.fargatescaler.domain.job.PendingJob;
+import dev.fargatescaler.domain.job.PendingJobCodec;
+import dev.fargatescaler.domain.metrics.MetricUnit;
+import dev.fargatescaler.domain.metrics.Metrics;
+import dev.fargatescaler.domain.routing.RoutableJob;
+import dev.fargatescaler.domain.routing.Router;
+import dev.fargatescaler.domain.routing.RoutingDecision;
+import dev.fargatescaler.domain.task.TaskNaming;
+import dev.fargatescaler.domain.webhook.JobQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The scaler's decisions for one SQS batch of pending jobs: ask GitLab, route, check capacity, start exactly
+ * one task per job. Each message ends in one of two ways:
+ * <ul>
+ *   <li><b>acknowledged</b> (Lambda deletes it): launched, already launched, no longer pending, unroutable,
+ *       refused by a guard, malformed, other permanent errors;</li>
+ *   <li><b>returned</b> in {@code batchItemFailures} (Lambda leaves it in the queue) after its visibility was
+ *       set to a growing delay: capacity limit reached, retryable errors, configuration errors (which thus
+ *       reach the dead-letter queue after {@code maxReceiveCount} receives, with an alarm).</li>
+ * </ul>
+ * A job deferred for capacity must never reach the dead-letter queue: when its receive count nears
+ * {@code maxReceiveCount}, a fresh copy is queued and the old message acknowledged.
+ */
+public final class JobLauncher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobLauncher.class);
+
+    private final Environments environments;
+    private final Router router;
+    private final GitLabApi gitLab;
+    private final EcsTasks ecs;
+    private final MessageVisibility visibility;
+    private final JobQueue queue;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final int requeueAtReceiveCount;
+
+    /**
+     * @param queue                 where a capacity-deferred job is queued afresh before it could reach the
+     *                              dead-letter queue
+     * @param requeueAtReceiveCount the receive count at which that happens: the queue's {@code maxReceiveCount}
+     *                              minus one (or less)
+     */
+    public JobLauncher(Environments environments, GitLabApi gitLab, EcsTasks ecs, MessageVisibility visibility,
+                       JobQueue queue, Metrics metrics, Clock clock, Backoff backoff, int requeueAtReceiveCount) {
+        this.environments = Objects.requireNonNull(environments);
+        this.router = new Router(environments);
+        this.gitLab = Objects.requireNonNull(gitLab);
+        this.ecs = Objects.requireNonNull(ecs);
+        this.visibility = Objects.requireNonNull(visibility);
+        this.queue = Objects.requireNonNull(queue);
+        this.metrics = Objects.requireNonNull(metrics);
+        this.clock = Objects.requireNonNull(clock);
+        this.backoff = Objects.requireNonNull(backoff);
+        if (requeueAtReceiveCount < 1) {
+            throw new IllegalArgumentException("requeueAtReceiveCount must be at least 1");
+        }
+        this.requeueAtReceiveCount = requeueAtReceiveCount;
+    }
+
+    public Environments environments() {
+        return environments;
+    }
+
+    /** Processes a batch in order; never throws for one message's trouble. */
+    public BatchResult process(List<QueueMessage> messages) {
+        Batch batch = new Batch(new BatchCapacity(ecs::countActiveTasks));
+        List<String> failed = new ArrayList<>();
+        for (QueueMessage message : messages) {
+            MDC.put("message_id", String.valueOf(message.messageId()));
+            try {
+                if (!process(message, batch)) {
+                    failed.add(message.messageId());
+                }
+            } finally {
+                MDC.remove("message_id");
+                MDC.remove("job_id");
+                MDC.remove("project_id");
+                MDC.remove("environment");
+            }
+        }
+        return new BatchResult(failed);
+    }
+
+    /** State shared by the messages of one batch. */
+    private static final class Batch {
+        final BatchCapacity capacity;
+        final Set<String> startedBy = new HashSet<>();
+
+        Batch(BatchCapacity capacity) {
+            this.capacity = capacity;
+        }
+    }
+
+    /** @return true to acknowledge the message, false to return it in batchItemFailures */
+    private boolean process(QueueMessage message, Batch batch) {
+        PendingJob job;
+        try {
+            job = PendingJobCodec.fromJson(message.body());
+        } catch (PermanentException e) {
+            metrics.count(MALFORMED_MESSAGE);
+            LOG.warn("decision=malformed acknowledged: {}", e.getMessage());
+            return true;
+        }
+        MDC.put("job_id", Long.toString(job.jobId()));
+        MDC.put("project_id", Long.toString(job.projectId()));
+        String environment = NO_ENVIRONMENT;
+        try {
+            Optional<GitLabJob> current = gitLab.job(job.projectId(), job.jobId());
+            if (current.isEmpty()) {
+                metrics.count(NO_LONGER_PENDING, ENVIRONMENT, NO_ENVIRONMENT);
+                LOG.info("decision=no-longer-pending acknowledged: GitLab does not know the job (404)");
+                return true;
+            }
+            GitLabJob gitLabJob = current.get();
+            RoutableJob routable = new RoutableJob(job.projectId(),
+                    gitLabJob.projectPath() != null ? gitLabJob.projectPath() : job.projectPath(),
+                    gitLabJob.ref() != null ? gitLabJob.ref() : job.ref(), gitLabJob.tags());
+            RoutingDecision decision = router.route(routable);
+            if (!gitLabJob.isPending()) {
+                String env = decision instanceof RoutingDecision.Routed routed
+                        ? routed.environment().name() : NO_ENVIRONMENT;
+                metrics.count(NO_LONGER_PENDING, ENVIRONMENT, env);
+                LOG.info("decision=no-longer-pending acknowledged: job status is {}", gitLabJob.status());
+                return true;
+            }
+            if (decision instanceof RoutingDecision.Unroutable unroutable) {
+                metrics.count(UNROUTABLE, ENVIRONMENT, NO_ENVIRONMENT);
+                LOG.warn("decision=unroutable acknowledged: {}; job tags {}, environments considered {}",
+                        unroutable.why(), unroutable.jobTags(), describe(unroutable.considered()));
+                return true;
+            }
+            if (decision instanceof RoutingDecision.Refused refused) {
+                metrics.count(REFUSED_BY_GUARD, ENVIRONMENT, refused.firstCandidate());
+                LOG.warn("decision=refused-by-guard acknowledged: job tags {}, project {} ({}), ref {}; "
+                                + "refusals {}", refused.jobTags(), routable.projectId(), routable.projectPath(),
+                        routable.ref(), refused.refusals());
+                return true;
+            }
+            RoutingDecision.Routed routed = (RoutingDecision.Routed) decision;
+            Environment target = routed.environment();
+            environment = target.name();
+            MDC.put("environment", environment);
+            return launch(message, job, gitLabJob, target, routed.candidates(), batch);
+        } catch (ConfigurationException e) {
+            metrics.count(CONFIGURATION_ERROR);
+            LOG.error("decision=configuration-error returned toward the dead-letter queue: {} ({})",
+                    e.getMessage(), e.reason());
+            return retryLater(message, Optional.empty());
+        } catch (RetryableException e) {
+            metrics.count(RETRYABLE_ERROR, Map.of(ENVIRONMENT, environment, REASON, e.reason()));
+            LOG.warn("decision=retry returned to the queue: {} ({})", e.getMessage(), e.reason());
+            return retryLater(message, e.retryAfter());
+        } catch (PermanentException e) {
+            metrics.count(PERMANENT_ERROR, Map.of(ENVIRONMENT, environment, REASON, e.reason()));
+            LOG.error("decision=permanent-error acknowledged: {} ({})", e.getMessage(), e.reason());
+            return true;
+        } catch (RuntimeException e) {
+            // A bug or an unforeseen answer: keep the job (retry, and the dead-letter queue in the end).
+            metrics.count(RETRYABLE_ERROR, Map.of(ENVIRONMENT, environment, REASON, "Unexpected"));
+            LOG.error("decision=retry returned to the queue after an unexpected error", e);
+            return retryLater(message, Optional.empty());
+        }
+    }
+
+    private boolean launch(QueueMessage message, PendingJob job, GitLabJob gitLabJob, Environment target,
+                           List<String> candidates, Batch batch) {
+        String startedBy = target.startedBy(job.projectId(), job.jobId());
+        if (batch.startedBy.contains(startedBy) || ecs.hasActiveTask(target, startedBy)) {
+            metrics.count(ALREADY_LAUNCHED, ENVIRONMENT, target.name());
+            LOG.info("decision=already-launched acknowledged: a task with startedBy {} is active", startedBy);
+            return true;
+        }
+        CapacityDecision capacity = batch.capacity.check(target);
+        if (!capacity.available()) {
+            metrics.count(DEFERRED_FOR_CAPACITY, ENVIRONMENT, target.name());
+            LOG.info("decision=deferred-for-capacity: {} of {} tasks active in {}", capacity.active(),
+                    capacity.limit(), target.name());
+            return deferForCapacity(message, job);
+        }
+        TaskLaunch launch = taskLaunch(target, job, gitLabJob, false);
+        LaunchResult result = ecs.runTask(launch);
+        if (result instanceof LaunchResult.Failed failed) {
+            LaunchFailureKind kind = LaunchFailureKind.classify(failed.reason());
+            if (kind == LaunchFailureKind.CAPACITY && target.launchMode().fallsBackToOnDemand()) {
+                LOG.info("Fargate Spot has no capacity ({}); retrying on on-demand Fargate", failed.reason());
+                metrics.count(SPOT_FALLBACK, ENVIRONMENT, target.name());
+                result = ecs.runTask(taskLaunch(target, job, gitLabJob, true));
+            }
+        }
+        if (result instanceof LaunchResult.Started started) {
+            batch.capacity.launched(target);
+            batch.startedBy.add(startedBy);
+            long latency = Math.max(0, Duration.between(job.receivedAt(), clock.instant()).toMillis());
+            metrics.count(LAUNCHED, ENVIRONMENT, target.name());
+            metrics.record(WEBHOOK_TO_RUN_TASK_LATENCY, latency, MetricUnit.MILLISECONDS,
+                    Map.of(ENVIRONMENT, target.name()));
+            LOG.info("decision=launched acknowledged: task {} in cluster {} (environment {}, candidates {}, "
+                            + "{} ms after the webhook, attempt {})", started.taskArn(), target.cluster(),
+                    target.name(), candidates, latency, job.attempt());
+            return true;
+        }
+        LaunchResult.Failed failed = (LaunchResult.Failed) result;
+        LaunchFailureKind kind = LaunchFailureKind.classify(failed.reason());
+        metrics.count(LAUNCH_FAILED, Map.of(ENVIRONMENT, target.name(), REASON, kind.metricReason()));
+        switch (kind) {
+            case CAPACITY -> {
+                LOG.warn("decision=deferred-for-capacity: RunTask reported no capacity: {} {}", failed.reason(),
+                        failed.detail());
+                return deferForCapacity(message, job);
+            }
+            case CONFIGURATION -> throw new ConfigurationException("RunTaskFailure",
+                    "RunTask failed in environment " + target.name() + ": " + failed.reason() + " "
+                            + failed.detail());
+            default -> throw new RetryableException("RunTaskFailure",
+                    "RunTask failed in environment " + target.name() + ": " + failed.reason() + " "
+                            + failed.detail());
+        }
+    }
+
+    private TaskLaunch taskLaunch(Environment target, PendingJob job, GitLabJob gitLabJob, boolean onDemand) {
+        String token = onDemand
+                ? TaskNaming.onDemandFallbackClientToken(target.name(), job.projectId(), job.jobId(), job.attempt())
+                : TaskNaming.clientToken(target.name(), job.projectId(), job.jobId(), job.attempt());
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("glfs:environment", target.name());
+        tags.put("glfs:project-id", Long.toString(job.projectId()));
+        tags.put("glfs:job-id", Long.toString(job.jobId()));
+        Long pipeline = gitLabJob.pipelineId() != null ? gitLabJob.pipelineId() : job.pipelineId();
+        if (pipeline != null) {
+            tags.put("glfs:pipeline-id", Long.toString(pipeline));
+        }
+        Map<String, String> hints = new LinkedHashMap<>();
+        hints.put("GLFS_ENVIRONMENT", target.name());
+        hints.put("GLFS_PROJECT_ID", Long.toString(job.projectId()));
+        hints.put("GLFS_JOB_ID", Long.toString(job.jobId()));
+        hints.put("GLFS_ATTEMPT", Integer.toString(job.attempt()));
+        return new TaskLaunch(target, target.startedBy(job.projectId(), job.jobId()), target.group(), token,
+                onDemand, tags, hints);
+    }
+
+    /**
+     * Capacity is a normal condition, not a failure: the message comes back later, and before it could be
+     * received {@code maxReceiveCount} times (and so land in the dead-letter queue) it is queued afresh.
+     */
+    private boolean deferForCapacity(QueueMessage message, PendingJob job) {
+        if (message.receiveCount() >= requeueAtReceiveCount) {
+            try {
+                queue.enqueue(job);
+                metrics.count(REQUEUED);
+                LOG.info("deferred job queued afresh after {} receives, so that it never reaches the dead-letter "
+                        + "queue for lack of capacity", message.receiveCount());
+                return true;
+            } catch (RuntimeException e) {
+                LOG.warn("could not queue the deferred job afresh ({}); it stays in the queue", e.getMessage());
+            }
+        }
+        return retryLater(message, Optional.empty());
+    }
+
+    private boolean retryLater(QueueMessage message, Optional<Duration> retryAfter) {
+        Duration delay = backoff.delay(message.receiveCount(), retryAfter);
+        try {
+            visibility.delay(message.receiptHandle(), delay);
+            LOG.info("message returned to the queue, visible again in {} s (receive count {})", delay.toSeconds(),
+                    message.receiveCount());
+        } catch (RuntimeException e) {
+            LOG.warn("could not change the message's visibility ({}); it comes back after the queue's default "
+                    + "visibility timeout", e.getMessage());
+        }
+        return false;
+    }
+
+    private String describe(List<String> names) {
+        List<String> described = new ArrayList<>();
+        for (String name : names) {
+            environments.named(name).ifPresent(e -> described.add(name + " (tags " + e.tags().stream().sorted()
+                    .toList() + (e.runUntagged() ? ", runUntagged" : "") + ")"));
+        }
+        return described.toString();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.fargatescaler.domain.launch;
+
+/** Names of the scaler's metrics (CloudWatch, EMF); documented in docs/scaler.md. */
+public final class ScalerMetrics {
+
+    public static final String LAUNCHED = "Launched";
+    public static final String DEFERRED_FOR_CAPACITY = "DeferredForCapacity";
+    public static final String NO_LONGER_PENDING = "NoLongerPending";
+    public static final String UNROUTABLE = "Unroutable";
+    public static final String REFUSED_BY_GUARD = "RefusedByGuard";
+    public static final String LAUNCH_FAILED = "LaunchFailed";
+    public static final String SPOT_FALLBACK = "SpotFallback";
+    public static final String WEBHOOK_TO_RUN_TASK_LATENCY = "WebhookToRunTaskLatency";
+    public static final String ALREADY_LAUNCHED = "AlreadyLaunched";
+    public static final String MALFORMED_MESSAGE = "MalformedMessage";
+    public static final String RETRYABLE_ERROR = "RetryableError";
+    public static final String PERMANENT_ERROR = "PermanentError";
+    public static final String REQUEUED = "Requeued";
+    /** No dimension, so that one alarm covers every cause. */
+    public static final String CONFIGURATION_ERROR = "ScalerConfigurationError";
+
+    public static final String ENVIRONMENT = "environment";
+    public static final String REASON = "reason";
+    /** Dimension value when no environment is known (unroutable, GitLab failed before routing). */
+    public static final String NO_ENVIRONMENT = "none";
+
+    private ScalerMetrics() {
+    }
+}

@@ -1,0 +1,73 @@
+package dev.fargatescaler.domain.routing;
+
+import dev.fargatescaler.domain.environment.Environment;
+import dev.fargatescaler.domain.environment.Environments;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Chooses the environment for a job, the way GitLab would choose among the environments' runners, but
+ * deterministically.
+ *
+ * <ol>
+ *   <li><b>Tags</b>: an environment is a candidate when its tags include ALL of the job's tags (GitLab's
+ *       rule: a runner takes a job when every job tag is among the runner's tags). An untagged job has only
+ *       the environments with {@code runUntagged: true} as candidates (GitLab's {@code run_untagged}).
+ *       Tags compare exactly (case-sensitive), as GitLab stores them.</li>
+ *   <li><b>Ties</b>: candidates are ordered by {@code priority}, highest first, then by configured order.
+ *       Because GitLab hands a job to whichever matching runner asks first, an explicit order is the only
+ *       way to make the choice predictable: give the most specific environment the highest priority.</li>
+ *   <li><b>Guards</b>: the first candidate whose guards accept the job wins. Guards only ever narrow the
+ *       candidates, which all carry every job tag, so a refused job can never land in an environment that
+ *       lacks one of its tags. When every candidate refuses, the job is {@link RoutingDecision.Refused}.</li>
+ * </ol>
+ */
+public final class Router {
+
+    private final Environments environments;
+
+    public Router(Environments environments) {
+        this.environments = environments;
+    }
+
+    public RoutingDecision route(RoutableJob job) {
+        List<Environment> candidates = candidates(job);
+        if (candidates.isEmpty()) {
+            return new RoutingDecision.Unroutable(job.tags(), environments.names());
+        }
+        List<String> names = candidates.stream().map(Environment::name).toList();
+        Map<String, String> refusals = new LinkedHashMap<>();
+        for (Environment candidate : candidates) {
+            Optional<String> refusal = candidate.guards().refusal(job.projectId(), job.projectPath(), job.ref());
+            if (refusal.isEmpty()) {
+                return new RoutingDecision.Routed(candidate, names);
+            }
+            refusals.put(candidate.name(), refusal.get());
+        }
+        return new RoutingDecision.Refused(job.tags(), refusals);
+    }
+
+    /** The environments whose tags admit the job, best first (priority, then configured order). */
+    public List<Environment> candidates(RoutableJob job) {
+        List<Environment> matching = new ArrayList<>();
+        for (Environment environment : environments.all()) {
+            if (admits(environment, job)) {
+                matching.add(environment);
+            }
+        }
+        // List.sort is stable: equal priorities keep the configured order.
+        matching.sort(Comparator.comparingInt(Environment::priority).reversed());
+        return matching;
+    }
+
+    static boolean admits(Environment environment, RoutableJob job) {
+        if (job.tags().isEmpty()) {
+            return environment.runUntagged();
+        }
+        return environment.tags().containsAll(job.tags());
+    }
+}

@@ -1,0 +1,187 @@
+package dev.fargatescaler.shared.aws;
+
+import dev.fargatescaler.domain.environment.Environment;
+import dev.fargatescaler.domain.environment.LaunchMode;
+import dev.fargatescaler.domain.launch.EcsTasks;
+import dev.fargatescaler.domain.launch.LaunchResult;
+import dev.fargatescaler.domain.launch.TaskLaunch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
+import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
+import software.amazon.awssdk.services.ecs.model.ContainerOverride;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
+import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
+import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
+import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
+import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
+import software.amazon.awssdk.services.ecs.model.Tag;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskOverride;
+
+/**
+ * {@link EcsTasks} on Amazon ECS.
+ *
+ * <p><b>Counting active tasks</b>: {@code ListTasks(cluster, desiredStatus=RUNNING)} (pages of 100) then
+ * {@code DescribeTasks} (100 per call) keeping the tasks whose {@code group} is the environment's. ListTasks
+ * cannot filter by group, and its {@code startedBy} filter is exact and excludes every other filter, so this is
+ * the cheapest exact count: 2 calls per 100 tasks in the cluster, made once per environment per batch. A
+ * cluster dedicated to one environment holds only this product's tasks, so nothing is wasted.
+ *
+ * <p><b>Finding a job's task</b>: {@code ListTasks(cluster, startedBy)} (the only filter allowed with
+ * {@code startedBy}), then {@code DescribeTasks} to ignore tasks that have already stopped, which ListTasks may
+ * still return for a while.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html
+ *
+ * <p>The client should use {@link RetryMode#ADAPTIVE}: RunTask is limited to 20 calls per second per account
+ * and Region (Fargate launches to a bucket of 100 refilled at 20/s), and adaptive mode slows the client down
+ * instead of hammering with retries. What is still throttled after the retries becomes a
+ * {@link dev.fargatescaler.domain.errors.RetryableException}.
+ */
+public final class EcsTaskLauncher implements EcsTasks {
+
+    private static final int DESCRIBE_BATCH = 100;
+
+    private final EcsClient ecs;
+
+    public EcsTaskLauncher(EcsClient ecs) {
+        this.ecs = Objects.requireNonNull(ecs);
+    }
+
+    /** The ECS client of a container: adaptive retries, bounded call time. Build it once. */
+    public static EcsClient defaultClient() {
+        return AwsClients.build(EcsClient.builder(), RetryMode.ADAPTIVE, Duration.ofSeconds(20));
+    }
+
+    @Override
+    public int countActiveTasks(Environment environment) {
+        try {
+            List<String> arns = new ArrayList<>();
+            String next = null;
+            do {
+                ListTasksResponse page = ecs.listTasks(ListTasksRequest.builder()
+                        .cluster(environment.cluster())
+                        .desiredStatus(DesiredStatus.RUNNING)
+                        .maxResults(100)
+                        .nextToken(next)
+                        .build());
+                arns.addAll(page.taskArns());
+                next = page.nextToken();
+            } while (next != null && !next.isEmpty());
+            int active = 0;
+            for (Task task : describe(environment, arns)) {
+                if (environment.group().equals(task.group()) && isActive(task)) {
+                    active++;
+                }
+            }
+            return active;
+        } catch (SdkException e) {
+            throw AwsErrors.classify("counting tasks in cluster " + environment.cluster(), e);
+        }
+    }
+
+    @Override
+    public boolean hasActiveTask(Environment environment, String startedBy) {
+        try {
+            List<String> arns = ecs.listTasks(r -> r.cluster(environment.cluster()).startedBy(startedBy))
+                    .taskArns();
+            if (arns.isEmpty()) {
+                return false;
+            }
+            return describe(environment, arns).stream()
+                    .anyMatch(t -> startedBy.equals(t.startedBy()) && isActive(t));
+        } catch (SdkException e) {
+            throw AwsErrors.classify("ListTasks by startedBy in cluster " + environment.cluster(), e);
+        }
+    }
+
+    /** Active = ECS has not decided to stop it; a stopping task no longer takes jobs. */
+    private static boolean isActive(Task task) {
+        return !"STOPPED".equals(task.desiredStatus()) && !"STOPPED".equals(task.lastStatus());
+    }
+
+    private List<Task> describe(Environment environment, List<String> arns) {
+        List<Task> tasks = new ArrayList<>();
+        for (int from = 0; from < arns.size(); from += DESCRIBE_BATCH) {
+            List<String> chunk = arns.subList(from, Math.min(arns.size(), from + DESCRIBE_BATCH));
+            tasks.addAll(ecs.describeTasks(r -> r.cluster(environment.cluster()).tasks(chunk)).tasks());
+        }
+        return tasks;
+    }
+
+    @Override
+    public LaunchResult runTask(TaskLaunch launch) {
+        RunTaskRequest request = request(launch);
+        RunTaskResponse response;
+        try {
+            response = ecs.runTask(request);
+        } catch (SdkException e) {
+            throw AwsErrors.classify("RunTask in cluster " + launch.environment().cluster(), e);
+        }
+        if (response.hasTasks() && !response.tasks().isEmpty()) {
+            return new LaunchResult.Started(response.tasks().get(0).taskArn());
+        }
+        if (response.hasFailures() && !response.failures().isEmpty()) {
+            Failure failure = response.failures().get(0);
+            return new LaunchResult.Failed(String.valueOf(failure.reason()),
+                    (failure.detail() == null ? "" : failure.detail())
+                            + (failure.arn() == null ? "" : " (" + failure.arn() + ")"));
+        }
+        return new LaunchResult.Failed("NoTaskReturned", "RunTask returned neither a task nor a failure");
+    }
+
+    /** The RunTask request: every field derives from the launch, so a retried request is identical. */
+    static RunTaskRequest request(TaskLaunch launch) {
+        Environment environment = launch.environment();
+        RunTaskRequest.Builder builder = RunTaskRequest.builder()
+                .cluster(environment.cluster())
+                .taskDefinition(environment.taskDefinition())
+                .count(1)
+                .startedBy(launch.startedBy())
+                .group(launch.group())
+                .clientToken(launch.clientToken())
+                .networkConfiguration(NetworkConfiguration.builder()
+                        .awsvpcConfiguration(AwsVpcConfiguration.builder()
+                                .subnets(environment.subnets())
+                                .securityGroups(environment.securityGroups())
+                                .assignPublicIp(environment.assignPublicIp()
+                                        ? AssignPublicIp.ENABLED : AssignPublicIp.DISABLED)
+                                .build())
+                        .build())
+                .overrides(TaskOverride.builder()
+                        .containerOverrides(ContainerOverride.builder()
+                                .name(environment.containerName())
+                                .environment(launch.containerEnvironment().entrySet().stream()
+                                        .map(e -> KeyValuePair.builder().name(e.getKey()).value(e.getValue())
+                                                .build())
+                                        .toList())
+                                .build())
+                        .build())
+                .tags(launch.tags().entrySet().stream()
+                        .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                        .toList());
+        LaunchMode mode = environment.launchMode();
+        if (launch.onDemand() || mode.usesLaunchType()) {
+            builder.launchType(LaunchType.FARGATE);
+        } else {
+            builder.capacityProviderStrategy(mode.strategy().stream()
+                    .map(s -> CapacityProviderStrategyItem.builder()
+                            .capacityProvider(s.capacityProvider()).base(s.base()).weight(s.weight()).build())
+                    .toList());
+        }
+        if (environment.platformVersion() != null) {
+            builder.platformVersion(environment.platformVersion());
+        }
+        return builder.build();
+    }
+}
