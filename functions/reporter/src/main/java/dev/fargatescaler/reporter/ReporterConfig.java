@@ -3,6 +3,7 @@ package dev.fargatescaler.reporter;
 import dev.fargatescaler.domain.errors.ConfigurationException;
 import dev.fargatescaler.domain.report.PriceTable;
 import dev.fargatescaler.shared.config.EnvReader;
+import dev.fargatescaler.shared.config.EnvironmentsLoader;
 import dev.fargatescaler.shared.config.GitLabSettings;
 import java.time.Duration;
 
@@ -17,12 +18,15 @@ import java.time.Duration;
  * @param prices              {@code PRICE_TABLE}: JSON price overrides (see {@link PriceTable}); default us-east-1
  * @param defaultArchitecture {@code DEFAULT_CPU_ARCHITECTURE} (default {@code x86_64}): assumed when an event
  *                            does not name the task's architecture
+ * @param environments        {@code ENVIRONMENTS} or {@code ENVIRONMENTS_SSM_PATH}, optional: only the environments'
+ *                            {@code cost} hints are used, when an event lacks the task size; null when neither is set
  * @param memoryCapacity      {@code DEDUP_MEMORY_SIZE} (default 10000): events remembered per container
  * @param secretTtl           {@code SECRET_CACHE_TTL_SECONDS} (default 300)
  * @param metricsNamespace    {@code POWERTOOLS_METRICS_NAMESPACE} (default {@code GitLabFargateScaler})
  */
 public record ReporterConfig(GitLabSettings gitLab, String queueUrl, int maxRelaunches, PriceTable prices,
-                             String defaultArchitecture, int memoryCapacity, Duration secretTtl,
+                             String defaultArchitecture, EnvironmentsLoader.Source environments,
+                             int memoryCapacity, Duration secretTtl,
                              String metricsNamespace) {
 
     public static ReporterConfig load(EnvReader env) {
@@ -39,11 +43,13 @@ public record ReporterConfig(GitLabSettings gitLab, String queueUrl, int maxRela
         if (PriceTable.normaliseArchitecture(architecture) == null) {
             env.problem("DEFAULT_CPU_ARCHITECTURE must be x86_64 or arm64, got \"" + architecture + "\"");
         }
+        EnvironmentsLoader.Source environments = env.optional(EnvironmentsLoader.INLINE, null) == null
+                && env.optional(EnvironmentsLoader.SSM_PATH, null) == null ? null : EnvironmentsLoader.source(env);
         int memory = env.integer("DEDUP_MEMORY_SIZE", 10_000, 100, 1_000_000);
         Duration ttl = env.seconds("SECRET_CACHE_TTL_SECONDS", Duration.ofMinutes(5), 0, 86_400);
         String namespace = env.optional("POWERTOOLS_METRICS_NAMESPACE", "GitLabFargateScaler");
         env.validate();
         return new ReporterConfig(gitLab, queueUrl, maxRelaunches, prices,
-                PriceTable.normaliseArchitecture(architecture), memory, ttl, namespace);
+                PriceTable.normaliseArchitecture(architecture), environments, memory, ttl, namespace);
     }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fargatescaler.domain.environment.Environments;
 import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.domain.metrics.Metrics;
 import dev.fargatescaler.domain.report.Relauncher;
@@ -14,6 +15,7 @@ import dev.fargatescaler.shared.aws.AwsClients;
 import dev.fargatescaler.shared.aws.AwsSecretSource;
 import dev.fargatescaler.shared.aws.SqsJobQueue;
 import dev.fargatescaler.shared.config.EnvReader;
+import dev.fargatescaler.shared.config.EnvironmentsLoader;
 import dev.fargatescaler.shared.gitlab.GitLabHttpApi;
 import dev.fargatescaler.shared.lambda.EmfMetrics;
 import dev.fargatescaler.shared.lambda.LambdaLogging;
@@ -22,11 +24,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Lambda entry point for EventBridge "ECS Task State Change" events (asynchronous invocation). Thin: it parses
@@ -102,7 +106,12 @@ public final class ReporterHandler implements RequestStreamHandler {
                 () -> secrets.secret(config.gitLab().tokenSecret()), config.gitLab().timeout(), Clock.systemUTC());
         Relauncher relauncher = new Relauncher(gitlab, new SqsJobQueue(sqs, config.queueUrl()), metrics,
                 config.maxRelaunches(), Clock.systemUTC());
+        Environments environments = config.environments() == null
+                ? new Environments(List.of())
+                : EnvironmentsLoader.load(config.environments(),
+                        () -> AwsClients.build(SsmClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(10)));
         return new TaskReporter(relauncher, new LoggedTaskReports(), metrics,
-                new TaskEventMemory(config.memoryCapacity()), config.prices(), config.defaultArchitecture());
+                new TaskEventMemory(config.memoryCapacity()), config.prices(), environments,
+                config.defaultArchitecture());
     }
 }

@@ -44,7 +44,8 @@ class LoggedTaskReportsTest {
             MDC.put("job_id", "stale-value-from-the-invocation");
             TaskReporter reporter = new TaskReporter(
                     new Relauncher(new NoGitLab(), job -> { }, Metrics.NONE, 2, Clock.systemUTC()),
-                    new LoggedTaskReports(), Metrics.NONE, new TaskEventMemory(10), PriceTable.DEFAULT, "x86_64");
+                    new LoggedTaskReports(), Metrics.NONE, new TaskEventMemory(10), PriceTable.DEFAULT,
+                new dev.fargatescaler.domain.environment.Environments(java.util.List.of()), "x86_64");
             Path event = Path.of(System.getProperty("project.root"), "events", "reporter-stopped-success.json");
 
             reporter.handle(Json.MAPPER.readTree(Files.readString(event)));

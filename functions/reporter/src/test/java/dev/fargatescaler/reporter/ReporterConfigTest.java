@@ -22,6 +22,7 @@ class ReporterConfigTest {
         assertThat(config.prices()).isEqualTo(PriceTable.DEFAULT);
         assertThat(config.defaultArchitecture()).isEqualTo("x86_64");
         assertThat(config.gitLab().url().getHost()).isEqualTo("gitlab.example.com");
+        assertThat(config.environments()).as("optional: only for cost hints").isNull();
     }
 
     @Test
@@ -32,9 +33,11 @@ class ReporterConfigTest {
                 "JOB_QUEUE_URL", "q",
                 "RELAUNCH_MAX_ATTEMPTS", "0",
                 "DEFAULT_CPU_ARCHITECTURE", "ARM64",
-                "PRICE_TABLE", "{\"spotDiscount\":0.6}")));
+                "PRICE_TABLE", "{\"spotDiscount\":0.6}",
+                "ENVIRONMENTS_SSM_PATH", "/glfs/environments")));
 
         assertThat(config.maxRelaunches()).isZero();
+        assertThat(config.environments().ssmPath()).isEqualTo("/glfs/environments");
         assertThat(config.defaultArchitecture()).isEqualTo("arm64");
         assertThat(config.prices().spotDiscount()).isEqualTo(0.6);
     }

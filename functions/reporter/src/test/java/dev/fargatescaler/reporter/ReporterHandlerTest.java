@@ -54,7 +54,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 class ReporterHandlerTest {
 
-    private static final String TOKEN = "glpat-reporter-test";
+    private static final String TOKEN = dev.fargatescaler.testkit.TestSecrets.GITLAB_API_TOKEN;
 
     private static MotoServer moto;
     private static WireMockServer gitlab;
@@ -98,7 +98,8 @@ class ReporterHandlerTest {
         Relauncher relauncher = new Relauncher(api, new SqsJobQueue(sqs, queue), metrics, maxRelaunches,
                 Clock.systemUTC());
         return new ReporterHandler(new TaskReporter(relauncher, reports::add, metrics, new TaskEventMemory(1000),
-                PriceTable.DEFAULT, "x86_64"), metrics);
+                PriceTable.DEFAULT,
+                new dev.fargatescaler.domain.environment.Environments(java.util.List.of()), "x86_64"), metrics);
     }
 
     @Test

@@ -92,7 +92,8 @@ class ReporterOnOwnLaunchesTest {
         List<PendingJob> relaunched = new ArrayList<>();
         TaskReporter reporter = new TaskReporter(
                 new Relauncher(gitlab, relaunched::add, metrics, 2, Clock.systemUTC()),
-                report -> { }, metrics, new TaskEventMemory(100), PriceTable.DEFAULT, "x86_64");
+                report -> { }, metrics, new TaskEventMemory(100), PriceTable.DEFAULT,
+                new dev.fargatescaler.domain.environment.Environments(java.util.List.of()), "x86_64");
 
         TaskReporter.Result running = reporter.handle(event(taskArn, 1));
         fixture.ecs().stopTask(r -> r.cluster("glfs-dev").task(taskArn)

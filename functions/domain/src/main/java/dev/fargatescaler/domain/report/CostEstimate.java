@@ -1,5 +1,6 @@
 package dev.fargatescaler.domain.report;
 
+import dev.fargatescaler.domain.environment.CostHints;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -24,12 +25,24 @@ public record CostEstimate(Integer cpuUnits, Integer memoryMiB, String architect
     private static final String FARGATE_SPOT = "FARGATE_SPOT";
 
     /**
-     * @param defaultArchitecture used when the event carries no {@code ecs.cpu-architecture} attribute
+     * @param hints               the environment's {@code cost} hints, used only for what the event does not say
+     * @param defaultArchitecture used when neither the event ({@code ecs.cpu-architecture}) nor the hints name
+     *                            the architecture
      */
-    public static CostEstimate of(TaskStateChange task, PriceTable prices, String defaultArchitecture) {
+    public static CostEstimate of(TaskStateChange task, PriceTable prices, CostHints hints,
+                                  String defaultArchitecture) {
         Integer cpu = cpuUnits(task.cpu());
+        if (cpu == null) {
+            cpu = hints.cpu();
+        }
         Integer memory = memoryMiB(task.memory());
+        if (memory == null) {
+            memory = hints.memoryMiB();
+        }
         String architecture = PriceTable.normaliseArchitecture(task.architecture());
+        if (architecture == null) {
+            architecture = PriceTable.normaliseArchitecture(hints.architecture());
+        }
         if (architecture == null) {
             architecture = PriceTable.normaliseArchitecture(defaultArchitecture);
         }

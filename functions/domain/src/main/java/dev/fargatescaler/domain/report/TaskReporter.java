@@ -1,6 +1,9 @@
 package dev.fargatescaler.domain.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fargatescaler.domain.environment.CostHints;
+import dev.fargatescaler.domain.environment.Environment;
+import dev.fargatescaler.domain.environment.Environments;
 import dev.fargatescaler.domain.errors.PermanentException;
 import dev.fargatescaler.domain.metrics.MetricUnit;
 import dev.fargatescaler.domain.metrics.Metrics;
@@ -44,19 +47,23 @@ public final class TaskReporter {
     private final Metrics metrics;
     private final TaskEventMemory memory;
     private final PriceTable prices;
+    private final Environments environments;
     private final String defaultArchitecture;
 
     /**
-     * @param defaultArchitecture architecture assumed when an event has no {@code ecs.cpu-architecture}
-     *                            attribute ({@code x86_64} or {@code arm64})
+     * @param environments        the configured environments, for their {@code cost} hints (may be empty: the
+     *                            reporter needs them only when events lack the task size)
+     * @param defaultArchitecture architecture assumed when neither an event's {@code ecs.cpu-architecture}
+     *                            attribute nor the environment's hints name it ({@code x86_64} or {@code arm64})
      */
     public TaskReporter(Relauncher relauncher, TaskReportSink sink, Metrics metrics, TaskEventMemory memory,
-                        PriceTable prices, String defaultArchitecture) {
+                        PriceTable prices, Environments environments, String defaultArchitecture) {
         this.relauncher = Objects.requireNonNull(relauncher);
         this.sink = Objects.requireNonNull(sink);
         this.metrics = Objects.requireNonNull(metrics);
         this.memory = Objects.requireNonNull(memory);
         this.prices = Objects.requireNonNull(prices);
+        this.environments = Objects.requireNonNull(environments);
         this.defaultArchitecture = defaultArchitecture;
     }
 
@@ -121,7 +128,7 @@ public final class TaskReporter {
         RelaunchDecision relaunch = relauncher.consider(task, classification, environment, job, attempt);
         TaskReport report = new TaskReport(environment, job == null ? null : job.projectId(),
                 job == null ? null : job.jobId(), attempt, task, classification, TaskDurations.of(task),
-                CostEstimate.of(task, prices, defaultArchitecture), relaunch);
+                CostEstimate.of(task, prices, costHints(environment), defaultArchitecture), relaunch);
         sink.publish(report);
         recordMetrics(report);
         memory.remember(task);
@@ -154,6 +161,10 @@ public final class TaskReporter {
         if (duration != null) {
             metrics.record(name, duration.toMillis(), unit, dimensions);
         }
+    }
+
+    private CostHints costHints(String environment) {
+        return environments.named(environment).map(Environment::costHints).orElse(CostHints.NONE);
     }
 
     /** The environment named by a {@code glfs:<environment>} group, for tasks whose startedBy names no job. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fargatescaler.domain.environment.CostHints;
 import dev.fargatescaler.domain.errors.ConfigurationException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,8 @@ class TaskDurationsAndCostTest {
 
     @Test
     void costOfAnArmOnDemandTask() {
-        CostEstimate cost = CostEstimate.of(SampleEvents.parsed("stopped-success"), PriceTable.DEFAULT, "x86_64");
+        CostEstimate cost = CostEstimate.of(SampleEvents.parsed("stopped-success"),
+                PriceTable.DEFAULT, CostHints.NONE, "x86_64");
 
         assertThat(cost.cpuUnits()).isEqualTo(1024);
         assertThat(cost.memoryMiB()).isEqualTo(2048);
@@ -77,7 +79,8 @@ class TaskDurationsAndCostTest {
 
     @Test
     void costOfAnX86Task() {
-        CostEstimate cost = CostEstimate.of(SampleEvents.parsed("stopped-exit-nonzero"), PriceTable.DEFAULT, "arm64");
+        CostEstimate cost = CostEstimate.of(SampleEvents.parsed("stopped-exit-nonzero"),
+                PriceTable.DEFAULT, CostHints.NONE, "arm64");
 
         // 381 s x (2 vCPU x 0.04048 + 4 GB x 0.004445) per hour
         assertThat(cost.architecture()).isEqualTo("x86_64");
@@ -86,8 +89,8 @@ class TaskDurationsAndCostTest {
 
     @Test
     void spotTasksGetTheSpotDiscount() {
-        CostEstimate cost = CostEstimate.of(SampleEvents.parsed("stopped-spot-interruption"), PriceTable.DEFAULT,
-                null);
+        CostEstimate cost = CostEstimate.of(SampleEvents.parsed("stopped-spot-interruption"),
+                PriceTable.DEFAULT, CostHints.NONE, null);
 
         assertThat(cost.launch()).isEqualTo("spot");
         // the on-demand 0.0041804 less 70 %
@@ -100,8 +103,26 @@ class TaskDurationsAndCostTest {
         SampleEvents.detail(event).remove("attributes");
         TaskStateChange task = TaskStateChangeParser.parse(event);
 
-        assertThat(CostEstimate.of(task, PriceTable.DEFAULT, "ARM64").architecture()).isEqualTo("arm64");
-        assertThat(CostEstimate.of(task, PriceTable.DEFAULT, null).architecture()).isEqualTo("x86_64");
+        assertThat(CostEstimate.of(task,
+                PriceTable.DEFAULT, CostHints.NONE, "ARM64").architecture()).isEqualTo("arm64");
+        assertThat(CostEstimate.of(task,
+                PriceTable.DEFAULT, CostHints.NONE, null).architecture()).isEqualTo("x86_64");
+    }
+
+    @Test
+    void theEnvironmentsHintsFillOnlyWhatTheEventLacks() {
+        ObjectNode event = SampleEvents.reporter("stopped-success");
+        SampleEvents.detail(event).remove("memory");
+        SampleEvents.detail(event).remove("attributes");
+        TaskStateChange task = TaskStateChangeParser.parse(event);
+
+        CostEstimate cost = CostEstimate.of(task,
+                PriceTable.DEFAULT, new CostHints(4096, 2048, "ARM64"), "x86_64");
+
+        assertThat(cost.cpuUnits()).as("the event's own cpu wins").isEqualTo(1024);
+        assertThat(cost.memoryMiB()).isEqualTo(2048);
+        assertThat(cost.architecture()).isEqualTo("arm64");
+        assertThat(cost.usd()).isEqualTo(0.004180);
     }
 
     @Test
@@ -109,7 +130,8 @@ class TaskDurationsAndCostTest {
         ObjectNode event = SampleEvents.reporter("stopped-success");
         SampleEvents.detail(event).remove("memory");
 
-        CostEstimate cost = CostEstimate.of(TaskStateChangeParser.parse(event), PriceTable.DEFAULT, null);
+        CostEstimate cost = CostEstimate.of(TaskStateChangeParser.parse(event),
+                PriceTable.DEFAULT, CostHints.NONE, null);
 
         assertThat(cost.usd()).isNull();
         assertThat(cost.billed()).isEqualTo(Duration.ofSeconds(381));

@@ -33,7 +33,8 @@ class TaskReporterTest {
 
     private TaskReporter reporter(int maxAttempts) {
         return new TaskReporter(new Relauncher(gitlab, queue, metrics, maxAttempts, clock), reports::add, metrics,
-                new TaskEventMemory(100), PriceTable.DEFAULT, "x86_64");
+                new TaskEventMemory(100), PriceTable.DEFAULT,
+                new dev.fargatescaler.domain.environment.Environments(java.util.List.of()), "x86_64");
     }
 
     @Test
@@ -76,6 +77,26 @@ class TaskReporterTest {
         assertThat(metrics.points()).filteredOn(p -> p.name().equals("RunTime"))
                 .singleElement().extracting(RecordingMetrics.Point::unit).isEqualTo(MetricUnit.SECONDS);
         assertThat(gitlab.calls).as("no relaunch check for a task that ran").isZero();
+    }
+
+    @Test
+    void usesTheEnvironmentsCostHintsWhenTheEventLacksTheTaskSize() {
+        TaskReporter withHints = new TaskReporter(new Relauncher(gitlab, queue, metrics, 2, clock), reports::add,
+                metrics, new TaskEventMemory(100), PriceTable.DEFAULT,
+                dev.fargatescaler.domain.environment.EnvironmentParser.parseArray("""
+                        [{"name":"dev","tags":["dev"],"cluster":"glfs-dev","taskDefinition":"runner",
+                          "subnets":["subnet-0123456789abcdef0"],"securityGroups":["sg-0123456789abcdef0"],
+                          "cost":{"cpu":1024,"memoryMiB":2048,"architecture":"ARM64"}}]""", "test"),
+                "x86_64");
+        ObjectNode event = SampleEvents.reporter("stopped-success");
+        SampleEvents.detail(event).remove("cpu");
+        SampleEvents.detail(event).remove("memory");
+        SampleEvents.detail(event).remove("attributes");
+
+        TaskReporter.Result result = withHints.handle(event);
+
+        assertThat(result.report().fields()).containsEntry("cpu", 1024).containsEntry("memory_mb", 2048)
+                .containsEntry("architecture", "arm64").containsEntry("cost_usd", 0.00418);
     }
 
     @Test
