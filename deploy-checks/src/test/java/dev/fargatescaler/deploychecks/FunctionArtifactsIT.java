@@ -19,7 +19,8 @@ class FunctionArtifactsIT {
     void everyFunctionOfTheTemplateHasItsJarAndHandler() {
         List<Function> functions = FunctionArtifacts.functions(TEMPLATE);
 
-        assertThat(functions).extracting(Function::id).contains("WebhookFunction", "ScalerFunction");
+        assertThat(functions).extracting(Function::id)
+                .contains("WebhookFunction", "ScalerFunction", "ReporterFunction", "SweeperFunction");
         assertThat(FunctionArtifacts.problems(Templates.root(), TEMPLATE)).isEmpty();
     }
 

@@ -28,7 +28,8 @@ class PolicyCheckerTest {
                 .as("least-privilege violations in template.yaml").isEmpty();
         // The accepted ones are exactly SAM's log-writing policy per function (and the SQS poller's):
         assertThat(findings).allSatisfy(f -> assertThat(f.rule()).isEqualTo(Rule.UNSCOPED_RESOURCE_ON_MUTATING_ACTION));
-        assertThat(findings).extracting(Finding::principal).contains("WebhookFunction", "ScalerFunction");
+        assertThat(findings).extracting(Finding::principal)
+                .contains("WebhookFunction", "ScalerFunction", "ReporterFunction", "SweeperFunction");
     }
 
     @Test
