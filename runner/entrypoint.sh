@@ -46,6 +46,7 @@ if [[ ! "$wait_timeout" =~ ^[1-9][0-9]{0,4}$ ]]; then
 fi
 
 runner_pid=""
+pending_signal=""
 
 # ECS stops a task (StopTask, Spot interruption, scale-in) with SIGTERM, then SIGKILL after the container's
 # stopTimeout. Forward the signal to the runner so it can abort the job and report it to GitLab, instead of
@@ -56,6 +57,9 @@ forward() {
   log "received SIG$signal, forwarding it to gitlab-runner"
   if [[ -n "$runner_pid" ]]; then
     kill -s "$signal" "$runner_pid" 2>/dev/null || true
+  else
+    # The runner was started but its pid is not recorded yet: deliver the signal right after.
+    pending_signal="$signal"
   fi
 }
 trap 'forward TERM' TERM
@@ -70,6 +74,9 @@ gitlab-runner run-single \
   --wait-timeout "$wait_timeout" \
   "$@" &
 runner_pid=$!
+if [[ -n "$pending_signal" ]]; then
+  kill -s "$pending_signal" "$runner_pid" 2>/dev/null || true
+fi
 
 # `wait` returns early (status > 128) when a trapped signal arrives; keep waiting until the runner itself has
 # exited, then exit with the runner's own status.

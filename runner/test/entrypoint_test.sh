@@ -6,7 +6,9 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 entrypoint="$here/../entrypoint.sh"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+main_pid=$BASHPID
+# Only this shell cleans up: a forked child that a test signals before it execs would run an inherited EXIT trap.
+trap '[[ $BASHPID == "$main_pid" ]] && rm -rf "$work"' EXIT
 
 readonly URL="https://gitlab.example.com"
 readonly TOKEN="glrt-test-token-0123456789"
@@ -116,11 +118,40 @@ pid=$!
 for _ in $(seq 1 100); do [[ -f "$record/started" ]] && break; sleep 0.05; done
 [[ -f "$record/started" ]] || fail "the fake runner never started"
 kill -TERM "$pid"
+# A watchdog, so that a lost signal fails the test instead of hanging CI.
+for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then
+  fail "the entrypoint still runs 10 s after SIGTERM"
+  pkill -KILL -f "$work/bin/gitlab-runner" || true
+  kill -KILL "$pid" 2>/dev/null || true
+fi
 status=0
 wait "$pid" || status=$?
 [[ $status -eq 7 ]] || fail "exit status $status, want the runner's 7"
 [[ "$(cat "$record/signals" 2>/dev/null)" == "TERM" ]] || fail "runner got signals '$(cat "$record/signals" 2>/dev/null)', want exactly one TERM"
 if pgrep -f "$work/bin/gitlab-runner" >/dev/null; then fail "a process of this test is still running"; fi
+
+begin "never loses a SIGTERM that arrives while the runner is being started"
+lost=0
+for attempt in $(seq 1 20); do
+  rm -f "$record/signals" "$record/started"
+  env -i PATH="$work/bin:/usr/bin:/bin" FAKE_RECORD="$record" FAKE_MODE=wait CI_SERVER_URL="$URL" \
+    CI_SERVER_TOKEN="$TOKEN" bash "$entrypoint" >"$record/out" 2>&1 &
+  pid=$!
+  # Vary the moment: immediately, or after a short random delay, so that some signals land in the window
+  # between starting gitlab-runner and knowing its pid.
+  sleep "0.0$((RANDOM % 3))"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    lost=$((lost + 1))
+    pkill -KILL -f "$work/bin/gitlab-runner" || true
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  : "$attempt"
+done
+[[ $lost -eq 0 ]] || fail "$lost of 20 early SIGTERMs were lost (the entrypoint kept running)"
 
 echo "entrypoint tests: $tests run, $failures failed"
 [[ $failures -eq 0 ]]
