@@ -32,14 +32,15 @@ public final class StartCommand {
               --gitlab-token    its API token (read_api); stored as a local secret on the emulator
               --env-vars        overrides in SAM's format (see bin/local invoke --help)
               --sweep-every     run the sweeper this often instead of the template's schedule
-              --log-dir         where the function logs go (default .local/logs/<time>)""";
+              --log-dir         where the function logs go (default .local/logs/<time>)
+              --task-step       on the emulator, seconds an emulated task stays in each state (default 3)""";
 
     private StartCommand() {
     }
 
     static Args parse(String[] args) {
         return Args.parse(args, 1, Set.of("--port", "--aws-endpoint", "--gitlab-url", "--gitlab-token", "--env-vars",
-                        "--parameter-overrides", "--sweep-every", "--log-dir"), Set.of("--real-aws", "--help"),
+                        "--parameter-overrides", "--sweep-every", "--log-dir", "--task-step"), Set.of("--real-aws", "--help"),
                 Map.of("-p", "--port", "-n", "--env-vars"));
     }
 
@@ -61,7 +62,8 @@ public final class StartCommand {
         return new LocalPipeline.Options(root, parsed.intValue("--port", defaultPort), parsed.value("--aws-endpoint"),
                 parsed.flag("--real-aws"), parsed.value("--gitlab-url"), parsed.value("--gitlab-token"),
                 parsed.value("--env-vars") == null ? EnvVarsFile.NONE : EnvVarsFile.load(Path.of(parsed.value("--env-vars"))),
-                InvokeCommand.parameterOverrides(parsed), logDir, Duration.ofSeconds(1), sweep);
+                InvokeCommand.parameterOverrides(parsed), logDir, Duration.ofSeconds(1), sweep,
+                Duration.ofSeconds(parsed.intValue("--task-step", 3)));
     }
 
     static int run(Path root, String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {

@@ -80,7 +80,7 @@ public final class Demo {
         String depthQueue = pipeline.sources().queues().isEmpty() ? null : pipeline.sources().queues().get(0).queueUrl();
         boolean settled = await(() -> tasksByJob().keySet().containsAll(ROUTED_JOBS.values())
                 && pipeline.monitor().queueDepthSeen() == 0
-                && everyTaskReported(), settleTimeout);
+                && (pipeline.sources().rules().isEmpty() || everyTaskReported()), settleTimeout);
         // Let late duplicates run their course too.
         Thread.sleep(1500);
         pipeline.pollTasksNow();
@@ -104,8 +104,10 @@ public final class Demo {
         int total = tasks.values().stream().mapToInt(List::size).sum();
         expectations.add(new Expectation("no other task was started (duplicates harmless)", total == ROUTED_JOBS.size(),
                 total + " task(s) in all"));
-        expectations.add(new Expectation("every task was reported to the reporter", everyTaskReported(),
-                pipeline.monitor().reports().size() + " report(s)"));
+        if (!pipeline.sources().rules().isEmpty()) {
+            expectations.add(new Expectation("every task's state changes reached the reporter", everyTaskReported(),
+                    pipeline.monitor().reports().size() + " report(s)"));
+        }
         expectations.add(new Expectation("the job queue is empty", depthQueue == null || pipeline.monitor().queueDepthSeen() == 0,
                 "depth " + pipeline.monitor().queueDepthSeen()));
         if (!pipeline.sources().schedules().isEmpty()) {
@@ -130,10 +132,11 @@ public final class Demo {
         Map<Long, List<Task>> byJob = new HashMap<>();
         try (EcsClient ecs = pipeline.target().client(EcsClient.builder())) {
             for (EcsEventSource.Cluster cluster : pipeline.clusters()) {
-                List<String> arns = new ArrayList<>();
+                java.util.Set<String> unique = new java.util.LinkedHashSet<>();
                 for (DesiredStatus desired : List.of(DesiredStatus.RUNNING, DesiredStatus.STOPPED)) {
-                    arns.addAll(ecs.listTasks(r -> r.cluster(cluster.cluster()).desiredStatus(desired)).taskArns());
+                    unique.addAll(ecs.listTasks(r -> r.cluster(cluster.cluster()).desiredStatus(desired)).taskArns());
                 }
+                List<String> arns = new ArrayList<>(unique);
                 if (arns.isEmpty()) {
                     continue;
                 }

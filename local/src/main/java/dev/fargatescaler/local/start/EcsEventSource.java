@@ -79,16 +79,17 @@ public final class EcsEventSource implements Runnable {
 
     synchronized void pollOnce() throws IOException {
         for (Cluster cluster : clusters) {
-            List<String> arns = new ArrayList<>();
+            java.util.Set<String> unique = new java.util.LinkedHashSet<>();
             for (DesiredStatus desired : List.of(DesiredStatus.RUNNING, DesiredStatus.STOPPED)) {
                 String next = null;
                 do {
                     String token = next;
                     var page = ecs.listTasks(r -> r.cluster(cluster.cluster()).desiredStatus(desired).nextToken(token));
-                    arns.addAll(page.taskArns());
+                    unique.addAll(page.taskArns());
                     next = page.nextToken();
                 } while (next != null);
             }
+            List<String> arns = new ArrayList<>(unique);
             for (int from = 0; from < arns.size(); from += 100) {
                 List<String> chunk = arns.subList(from, Math.min(arns.size(), from + 100));
                 for (Task task : ecs.describeTasks(r -> r.cluster(cluster.cluster()).tasks(chunk)).tasks()) {

@@ -118,17 +118,19 @@ public final class Monitor {
     public String statusLine() {
         Map<String, int[]> byEnvironment = new TreeMap<>();
         taskEnvironment.forEach((task, env) -> {
-            int[] counts = byEnvironment.computeIfAbsent(env, e -> new int[3]);
+            int[] counts = byEnvironment.computeIfAbsent(env, e -> new int[4]);
             String status = taskStatus.getOrDefault(task, "PROVISIONING");
             switch (status) {
                 case "RUNNING" -> counts[1]++;
-                case "STOPPED", "DEPROVISIONING", "STOPPING", "DEACTIVATING" -> counts[2]++;
+                case "DEACTIVATING", "STOPPING", "DEPROVISIONING" -> counts[2]++;
+                case "STOPPED", "DELETED" -> counts[3]++;
                 default -> counts[0]++;
             }
         });
         StringBuilder b = new StringBuilder("queued ").append(queueDepth);
         byEnvironment.forEach((env, c) -> b.append(" | ").append(env).append(": launching ").append(c[0])
-                .append(", running ").append(c[1]).append(", stopped ").append(c[2]));
+                .append(", running ").append(c[1]).append(c[2] > 0 ? ", stopping " + c[2] : "")
+                .append(", stopped ").append(c[3]));
         return b.toString();
     }
 
