@@ -58,4 +58,13 @@ class ScalerConfigTest {
                     .hasMessageContaining("GITLAB_URL must be");
         }
     }
+
+    @Test
+    void theLambdaConstructorRefusesToStartWithoutConfiguration() {
+        // The test JVM has no GITLAB_URL etc.: the no-arg constructor must fail listing every problem, before
+        // building any client.
+        assertThatThrownBy(ScalerHandler::new).isInstanceOfSatisfying(ConfigurationException.class,
+                e -> assertThat(e.problems()).contains("GITLAB_URL is required", "GITLAB_TOKEN_SECRET is required",
+                        "JOB_QUEUE_URL is required"));
+    }
 }

@@ -1,0 +1,161 @@
+package dev.fargatescaler.domain.lifecycle;
+
+import dev.fargatescaler.domain.environment.Environment;
+import dev.fargatescaler.domain.environment.Environments;
+import dev.fargatescaler.domain.errors.PermanentException;
+import dev.fargatescaler.domain.errors.RetryableException;
+import dev.fargatescaler.domain.metrics.Metrics;
+import dev.fargatescaler.domain.task.TaskNaming;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops this product's tasks that overstay: RUNNING for longer than their environment's
+ * {@code maxTaskLifetime} (a hung job or runner would otherwise bill forever), or not yet RUNNING after the
+ * environment's {@code stuckBeforeRunningTimeout} (a task stuck in PROVISIONING or PENDING holds a capacity
+ * slot and its job waits). The StopTask reason starts with {@link ReaperReason#PREFIX}, which is how the
+ * reporter classifies the stop (and relaunches the job of a stuck task).
+ *
+ * <p>Each cluster is listed once even when several environments share it; each task is judged by the
+ * environment its {@code startedBy} names. The pass also returns what runs where, so that the catch-up can skip
+ * jobs that already have a task without listing again.
+ */
+public final class Reaper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
+    private static final Set<String> BEFORE_RUNNING = Set.of("PROVISIONING", "PENDING", "ACTIVATING");
+    private static final String RUNNING = "RUNNING";
+
+    private final ClusterTasks ecs;
+    private final Metrics metrics;
+    private final Clock clock;
+
+    public Reaper(ClusterTasks ecs, Metrics metrics, Clock clock) {
+        this.ecs = Objects.requireNonNull(ecs);
+        this.metrics = Objects.requireNonNull(metrics);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /**
+     * What the pass saw.
+     *
+     * @param startedBy    the {@code startedBy} of every task that still runs (reaped ones excluded)
+     * @param activeTasks  per environment name, the tasks that still run
+     * @param unknown      environments whose cluster could not be listed: the catch-up must not guess for them
+     */
+    public record Result(int tasksSeen, int reaped, Set<String> startedBy, Map<String, Integer> activeTasks,
+                         Set<String> unknown) {
+        public Result {
+            startedBy = Set.copyOf(startedBy);
+            activeTasks = Map.copyOf(activeTasks);
+            unknown = Set.copyOf(unknown);
+        }
+
+        public int active(String environment) {
+            return activeTasks.getOrDefault(environment, 0);
+        }
+    }
+
+    public Result sweep(Environments environments, Budget budget) {
+        Map<String, List<Environment>> byCluster = new LinkedHashMap<>();
+        for (Environment environment : environments.all()) {
+            byCluster.computeIfAbsent(environment.cluster(), c -> new java.util.ArrayList<>()).add(environment);
+        }
+        Set<String> running = new HashSet<>();
+        Map<String, Integer> active = new HashMap<>();
+        Set<String> unknown = new HashSet<>();
+        Set<String> seen = new HashSet<>();
+        int reaped = 0;
+        for (Map.Entry<String, List<Environment>> cluster : byCluster.entrySet()) {
+            if (budget.exhausted()) {
+                LOG.warn("reaper stopped early: time budget spent before cluster {}", cluster.getKey());
+                cluster.getValue().forEach(e -> unknown.add(e.name()));
+                continue;
+            }
+            List<ClusterTasks.Task> tasks;
+            try {
+                tasks = ecs.ourTasks(cluster.getKey());
+            } catch (RetryableException | PermanentException e) {
+                LOG.error("reaper cannot list tasks in cluster {}: {}", cluster.getKey(), e.getMessage());
+                cluster.getValue().forEach(env -> {
+                    unknown.add(env.name());
+                    metrics.count("SweepListFailed", "Environment", env.name());
+                });
+                continue;
+            }
+            for (ClusterTasks.Task task : tasks) {
+                if (!seen.add(task.taskArn())) {
+                    continue;
+                }
+                Optional<Environment> environment = TaskNaming.parseStartedBy(task.startedBy())
+                        .flatMap(j -> environments.named(j.environment()))
+                        .filter(e -> e.cluster().equals(cluster.getKey()));
+                if (environment.isEmpty()) {
+                    // A task of an environment that was removed from the configuration, or of another
+                    // installation sharing the cluster: not ours to judge.
+                    LOG.info("reaper skipped task={} startedBy={}: no configured environment in this cluster",
+                            task.taskArn(), task.startedBy());
+                    continue;
+                }
+                String name = environment.get().name();
+                Optional<String> reason = decide(task, environment.get(), clock.instant());
+                if (reason.isPresent() && stop(cluster.getKey(), task, name, reason.get())) {
+                    reaped++;
+                    continue;
+                }
+                running.add(task.startedBy());
+                active.merge(name, 1, Integer::sum);
+            }
+        }
+        return new Result(seen.size(), reaped, running, active, unknown);
+    }
+
+    /** The StopTask reason for a task that overstays, or empty. */
+    public static Optional<String> decide(ClusterTasks.Task task, Environment environment, Instant now) {
+        String status = task.lastStatus();
+        if (BEFORE_RUNNING.contains(status) && task.createdAt() != null) {
+            Duration age = Duration.between(task.createdAt(), now);
+            if (age.compareTo(environment.stuckBeforeRunningTimeout()) > 0) {
+                return Optional.of(ReaperReason.stuck(status, age, environment.stuckBeforeRunningTimeout()));
+            }
+        }
+        if (RUNNING.equals(status)) {
+            Instant since = task.createdAt() != null ? task.createdAt() : task.startedAt();
+            if (since != null) {
+                Duration age = Duration.between(since, now);
+                if (age.compareTo(environment.maxTaskLifetime()) > 0) {
+                    return Optional.of(ReaperReason.overLifetime(age, environment.maxTaskLifetime()));
+                }
+            }
+        }
+        // Tasks already on their way out (DEACTIVATING, STOPPING, DEPROVISIONING) are left to finish.
+        return Optional.empty();
+    }
+
+    private boolean stop(String cluster, ClusterTasks.Task task, String environment, String reason) {
+        String kind = ReaperReason.isStuck(reason) ? "StuckBeforeRunning" : "OverLifetime";
+        try {
+            ecs.stop(cluster, task.taskArn(), reason);
+        } catch (RetryableException | PermanentException e) {
+            LOG.error("reaper could not stop task={} startedBy={}: {}", task.taskArn(), task.startedBy(),
+                    e.getMessage());
+            metrics.count("ReaperStopFailed", "Environment", environment);
+            return false;
+        }
+        LOG.warn("reaper decision=stopped task={} startedBy={} environment={} reason=\"{}\"", task.taskArn(),
+                task.startedBy(), environment, reason);
+        metrics.count("TasksReaped", Map.of("Environment", environment, "Reason", kind));
+        return true;
+    }
+}

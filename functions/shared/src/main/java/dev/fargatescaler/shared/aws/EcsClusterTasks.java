@@ -1,0 +1,71 @@
+package dev.fargatescaler.shared.aws;
+
+import dev.fargatescaler.domain.lifecycle.ClusterTasks;
+import dev.fargatescaler.domain.task.TaskNaming;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
+import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+
+/**
+ * {@link ClusterTasks} on Amazon ECS: {@code ListTasks(cluster, desiredStatus=RUNNING)} in pages of 100, then
+ * {@code DescribeTasks} 100 at a time, keeping the tasks whose {@code startedBy} is ours. ListTasks cannot
+ * filter by a {@code startedBy} prefix (its filter is exact and excludes every other one), so the whole cluster
+ * is listed: 2 calls per 100 tasks, well within ECS's 20 calls per second for these APIs.
+ * {@code desiredStatus=RUNNING} includes tasks still PROVISIONING or PENDING, and leaves out those ECS is
+ * already stopping. https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html
+ */
+public final class EcsClusterTasks implements ClusterTasks {
+
+    private static final int DESCRIBE_BATCH = 100;
+
+    private final EcsClient ecs;
+
+    public EcsClusterTasks(EcsClient ecs) {
+        this.ecs = Objects.requireNonNull(ecs);
+    }
+
+    @Override
+    public List<ClusterTasks.Task> ourTasks(String cluster) {
+        try {
+            List<String> arns = new ArrayList<>();
+            String next = null;
+            do {
+                ListTasksResponse page = ecs.listTasks(ListTasksRequest.builder()
+                        .cluster(cluster)
+                        .desiredStatus(DesiredStatus.RUNNING)
+                        .maxResults(100)
+                        .nextToken(next)
+                        .build());
+                arns.addAll(page.taskArns());
+                next = page.nextToken();
+            } while (next != null && !next.isEmpty());
+            List<ClusterTasks.Task> ours = new ArrayList<>();
+            for (int from = 0; from < arns.size(); from += DESCRIBE_BATCH) {
+                List<String> chunk = arns.subList(from, Math.min(arns.size(), from + DESCRIBE_BATCH));
+                for (software.amazon.awssdk.services.ecs.model.Task task : ecs.describeTasks(r -> r.cluster(cluster).tasks(chunk)).tasks()) {
+                    if (task.startedBy() != null && task.startedBy().startsWith(TaskNaming.STARTED_BY_PREFIX)) {
+                        ours.add(new ClusterTasks.Task(task.taskArn(), task.startedBy(), task.group(),
+                                task.lastStatus(), task.desiredStatus(), task.createdAt(), task.startedAt()));
+                    }
+                }
+            }
+            return ours;
+        } catch (SdkException e) {
+            throw AwsErrors.classify("listing tasks in cluster " + cluster, e);
+        }
+    }
+
+    @Override
+    public void stop(String cluster, String taskArn, String reason) {
+        try {
+            ecs.stopTask(r -> r.cluster(cluster).task(taskArn).reason(reason));
+        } catch (SdkException e) {
+            throw AwsErrors.classify("StopTask " + taskArn, e);
+        }
+    }
+}
