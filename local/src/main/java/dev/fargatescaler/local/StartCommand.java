@@ -44,7 +44,8 @@ public final class StartCommand {
                 Map.of("-p", "--port", "-n", "--env-vars"));
     }
 
-    static LocalPipeline.Options options(Path root, Args parsed, int defaultPort, Duration defaultSweep)
+    static LocalPipeline.Options options(Path root, Args parsed, int defaultPort, Duration defaultSweep,
+                                         int defaultTaskStep)
             throws IOException {
         if (parsed.flag("--real-aws") && parsed.value("--aws-endpoint") != null) {
             throw new Args.UsageException("--aws-endpoint and --real-aws exclude each other");
@@ -63,7 +64,7 @@ public final class StartCommand {
                 parsed.flag("--real-aws"), parsed.value("--gitlab-url"), parsed.value("--gitlab-token"),
                 parsed.value("--env-vars") == null ? EnvVarsFile.NONE : EnvVarsFile.load(Path.of(parsed.value("--env-vars"))),
                 InvokeCommand.parameterOverrides(parsed), logDir, Duration.ofSeconds(1), sweep,
-                Duration.ofSeconds(parsed.intValue("--task-step", 3)));
+                Duration.ofSeconds(parsed.intValue("--task-step", defaultTaskStep)));
     }
 
     static int run(Path root, String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
@@ -72,7 +73,7 @@ public final class StartCommand {
             out.println(USAGE);
             return 0;
         }
-        LocalPipeline.Options options = options(root, parsed, 8080, null);
+        LocalPipeline.Options options = options(root, parsed, 8080, null, 3);
         if (options.realAws()) {
             err.println("""
                     *******************************************************************************************

@@ -28,7 +28,7 @@ class EndToEndTest {
         ByteArrayOutputStream shown = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(shown, true, StandardCharsets.UTF_8);
         LocalPipeline.Options options = new LocalPipeline.Options(ProjectFiles.root(), 0, null, false, null, null,
-                EnvVarsFile.NONE, Map.of(), logDir, Duration.ofMillis(500), Duration.ofHours(1), Duration.ofSeconds(2));
+                EnvVarsFile.NONE, Map.of(), logDir, Duration.ofMillis(500), Duration.ofHours(1), Duration.ofSeconds(1));
         long processesBefore = ProcessHandle.current().descendants().count();
 
         List<Demo.Expectation> expectations;

@@ -38,6 +38,8 @@ public final class EcsEventSource implements Runnable {
     private final IntSupplier queueDepth;
     private final long intervalMillis;
     private final Map<String, String> lastStatus = new ConcurrentHashMap<>();
+    /** ECS increments a task's version with every state change; moto's stays 1, so it is counted here. */
+    private final Map<String, Integer> versions = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     EcsEventSource(List<Cluster> clusters, EcsClient ecs, List<EventSources.RuleSource> rules,
@@ -124,6 +126,8 @@ public final class EcsEventSource implements Runnable {
             });
         }
         ObjectNode event = EcsTaskEvents.taskStateChange(task, region, account);
+        int version = versions.merge(task.taskArn(), 1, Integer::sum);
+        ((ObjectNode) event.get("detail")).put("version", Math.max(version, task.version() == null ? 1 : task.version().intValue()));
         for (EventSources.RuleSource rule : rules) {
             if (!EcsTaskEvents.matches(rule.pattern(), event)) {
                 continue;
