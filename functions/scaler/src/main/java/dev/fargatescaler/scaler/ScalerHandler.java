@@ -54,6 +54,15 @@ public final class ScalerHandler implements RequestStreamHandler {
         this(wire(ScalerConfig.load(EnvReader.system())));
     }
 
+    /**
+     * The same wiring as Lambda's no-arg constructor, from the given variables instead of the process
+     * environment: for local mode, which points the SDK at an emulator with {@code AWS_ENDPOINT_URL} or the
+     * {@code aws.endpointUrl} system property.
+     */
+    public static ScalerHandler fromEnvironment(java.util.Map<String, String> environment) {
+        return new ScalerHandler(wire(ScalerConfig.load(new EnvReader(environment))));
+    }
+
     /** Wired from a configuration; tests and local mode pass clients that point at emulators. */
     ScalerHandler(Wiring wiring) {
         this(wiring.launcher(), wiring.metrics());

@@ -203,4 +203,20 @@ class EcsTaskLauncherMotoTest {
         assertThat(EcsTaskLauncher.request(launch).platformVersion()).isNull();
         assertThat(EcsTaskLauncher.request(launch).count()).isEqualTo(1);
     }
+
+    @Test
+    void countsPastOneHundredTasksAcrossListAndDescribePages() {
+        MotoEcsFixture.Provisioned many = fixture.provision("itmany");
+        Environment environment = EnvironmentParser.parseArray("[" + many.environmentJson("[\"m\"]", false, 500)
+                + "]", "test").all().get(0);
+        for (int call = 0; call < 13; call++) {
+            fixture.ecs().runTask(r -> r.cluster(many.cluster()).taskDefinition(many.taskDefinitionFamily())
+                    .launchType("FARGATE").count(10).group(environment.group()).startedBy("glfs/itmany/1/1")
+                    .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(many.subnets())
+                            .securityGroups(many.securityGroups()))));
+        }
+
+        assertThat(launcher.countActiveTasks(environment)).isEqualTo(130);
+        assertThat(faults.calls("DescribeTasks")).isGreaterThanOrEqualTo(2);
+    }
 }

@@ -19,7 +19,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-class RouterProperties {
+class RouterPropertiesTest {
 
     private static final List<String> TAG_POOL = List.of("fargate", "dev", "staging", "production", "gpu", "arm",
             "docker", "large");
