@@ -53,6 +53,14 @@ public final class StartCommand {
         if (parsed.value("--gitlab-token") != null && parsed.value("--gitlab-url") == null) {
             throw new Args.UsageException("--gitlab-token needs --gitlab-url");
         }
+        if (parsed.flag("--real-aws") && parsed.value("--gitlab-url") == null) {
+            throw new Args.UsageException("--real-aws needs --gitlab-url (the functions read the token from the secret "
+                    + "named by --parameter-overrides GitLabTokenSecret=...)");
+        }
+        if (parsed.flag("--real-aws") && parsed.value("--gitlab-token") != null) {
+            throw new Args.UsageException("with --real-aws the GitLab token is read from your account's secret "
+                    + "(--parameter-overrides GitLabTokenSecret=...), never given on the command line");
+        }
         if (!parsed.positionals().isEmpty()) {
             throw new Args.UsageException("unexpected argument " + parsed.positionals().get(0));
         }
