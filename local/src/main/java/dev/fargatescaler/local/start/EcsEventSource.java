@@ -40,6 +40,8 @@ public final class EcsEventSource implements Runnable {
     private final Map<String, String> lastStatus = new ConcurrentHashMap<>();
     /** ECS increments a task's version with every state change; moto's stays 1, so it is counted here. */
     private final Map<String, Integer> versions = new ConcurrentHashMap<>();
+    /** When this poller saw each task's milestones: moto reports no task timestamps, ECS events carry them. */
+    private final Map<String, Map<String, java.time.Instant>> observedTimes = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     EcsEventSource(List<Cluster> clusters, EcsClient ecs, List<EventSources.RuleSource> rules,
@@ -77,6 +79,34 @@ public final class EcsEventSource implements Runnable {
                 return;
             }
         }
+    }
+
+    /**
+     * Fills the times ECS would have set and the emulator leaves out, with when this poller saw each step, so
+     * that the reporter's durations and costs mean something locally. Times the task does report are kept.
+     */
+    private void stampObservedTimes(Task task, ObjectNode detail) {
+        java.time.Instant now = java.time.Instant.now();
+        Map<String, java.time.Instant> times = observedTimes.computeIfAbsent(task.taskArn(), k -> new ConcurrentHashMap<>());
+        times.putIfAbsent("createdAt", now);
+        String status = task.lastStatus();
+        if (List.of("RUNNING", "DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED").contains(status)) {
+            times.putIfAbsent("pullStartedAt", times.get("createdAt"));
+            times.putIfAbsent("pullStoppedAt", now);
+            times.putIfAbsent("startedAt", now);
+        }
+        if (List.of("DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED").contains(status)) {
+            times.putIfAbsent("stoppingAt", now);
+            times.putIfAbsent("executionStoppedAt", now);
+        }
+        if ("STOPPED".equals(status)) {
+            times.putIfAbsent("stoppedAt", now);
+        }
+        times.forEach((field, time) -> {
+            if (!detail.hasNonNull(field)) {
+                detail.put(field, time.toString());
+            }
+        });
     }
 
     synchronized void pollOnce() throws IOException {
@@ -126,6 +156,7 @@ public final class EcsEventSource implements Runnable {
             });
         }
         ObjectNode event = EcsTaskEvents.taskStateChange(task, region, account);
+        stampObservedTimes(task, (ObjectNode) event.get("detail"));
         int version = versions.merge(task.taskArn(), 1, Integer::sum);
         ((ObjectNode) event.get("detail")).put("version", Math.max(version, task.version() == null ? 1 : task.version().intValue()));
         for (EventSources.RuleSource rule : rules) {
