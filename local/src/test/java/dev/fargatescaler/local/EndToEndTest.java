@@ -24,7 +24,8 @@ class EndToEndTest {
 
     @Test
     void sampleWebhooksBecomeTheRightTasksAndEverythingStopsAfterwards() throws IOException, InterruptedException {
-        Path logDir = Files.createDirectories(Path.of("target", "test-logs", "e2e")).toAbsolutePath();
+        // Where the build's secret-hygiene check reads logs: the functions' logs are scanned too.
+        Path logDir = Files.createDirectories(Path.of("target", "test-logs")).toAbsolutePath();
         ByteArrayOutputStream shown = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(shown, true, StandardCharsets.UTF_8);
         LocalPipeline.Options options = new LocalPipeline.Options(ProjectFiles.root(), 0, null, false, null, null,
