@@ -54,8 +54,13 @@ public record ScalerConfig(URI gitLabUrl, String gitLabTokenSecret, Duration git
         return new ScalerConfig(gitLabUrl, token, timeout, queueUrl, maxReceive, environments, ttl, namespace);
     }
 
-    /** The receive count at which a capacity-deferred job is queued afresh, one before the dead-letter queue. */
+    /**
+     * The receive count at which a job that must wait (capacity, or a transient error within
+     * {@code JobLauncher.RETRY_HORIZON}) is queued afresh: two before the dead-letter queue, which leaves room for
+     * one invocation that crashes (timeout, out of memory) after the message was received, since a crash consumes
+     * a receive without any decision being made.
+     */
     public int requeueAtReceiveCount() {
-        return queueMaxReceiveCount - 1;
+        return Math.max(1, queueMaxReceiveCount - 2);
     }
 }

@@ -26,7 +26,7 @@ class ScalerConfigTest {
         assertThat(config.gitLabUrl()).isEqualTo(URI.create("https://gitlab.example.com/"));
         assertThat(config.gitLabTokenSecret()).isEqualTo("ssm:/glfs/gitlab-token");
         assertThat(config.gitLabTimeout()).isEqualTo(Duration.ofSeconds(7));
-        assertThat(config.requeueAtReceiveCount()).isEqualTo(9);
+        assertThat(config.requeueAtReceiveCount()).isEqualTo(8);
         assertThat(config.environments().ssmPath()).isEqualTo("/glfs/environments");
         assertThat(config.environments().inlineJson()).isNull();
         assertThat(config.secretTtl()).isEqualTo(Duration.ofMinutes(1));

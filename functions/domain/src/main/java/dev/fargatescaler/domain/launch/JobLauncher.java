@@ -52,6 +52,13 @@ public final class JobLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobLauncher.class);
 
+    /**
+     * How long after the webhook a job may keep failing with retryable errors before it is left to reach the
+     * dead-letter queue. GitLab itself fails jobs that stay pending for a day; an outage of GitLab's API or of
+     * ECS that lasts hours deserves a human (the dead-letter alarm) rather than endless retries.
+     */
+    public static final Duration RETRY_HORIZON = Duration.ofHours(6);
+
     private final Environments environments;
     private final Router router;
     private final GitLabApi gitLab;
@@ -178,6 +185,14 @@ public final class JobLauncher {
         } catch (RetryableException e) {
             metrics.count(RETRYABLE_ERROR, Map.of(ENVIRONMENT, environment, REASON, e.reason()));
             LOG.warn("decision=retry returned to the queue: {} ({})", e.getMessage(), e.reason());
+            if (message.receiveCount() >= requeueAtReceiveCount
+                    && Duration.between(job.receivedAt(), clock.instant()).compareTo(RETRY_HORIZON) < 0) {
+                // Receives spent waiting for capacity, on crashed invocations and on earlier transient errors
+                // all count toward maxReceiveCount: a job must not land in the dead-letter queue because a
+                // transient error happened to strike on its last receive. Only an outage that outlasts
+                // RETRY_HORIZON sends it there (with an alarm).
+                return requeueAfresh(message, job, e.retryAfter());
+            }
             return retryLater(message, e.retryAfter());
         } catch (PermanentException e) {
             metrics.count(PERMANENT_ERROR, Map.of(ENVIRONMENT, environment, REASON, e.reason()));
@@ -273,17 +288,26 @@ public final class JobLauncher {
      */
     private boolean deferForCapacity(QueueMessage message, PendingJob job) {
         if (message.receiveCount() >= requeueAtReceiveCount) {
-            try {
-                queue.enqueue(job);
-                metrics.count(REQUEUED);
-                LOG.info("deferred job queued afresh after {} receives, so that it never reaches the dead-letter "
-                        + "queue for lack of capacity", message.receiveCount());
-                return true;
-            } catch (RuntimeException e) {
-                LOG.warn("could not queue the deferred job afresh ({}); it stays in the queue", e.getMessage());
-            }
+            return requeueAfresh(message, job, Optional.empty());
         }
         return retryLater(message, Optional.empty());
+    }
+
+    /**
+     * Queues a fresh copy of the job (its receive count starts again at zero) and acknowledges the old message.
+     * The copy is sent with no delay: the backoff restarts at its base.
+     */
+    private boolean requeueAfresh(QueueMessage message, PendingJob job, Optional<Duration> retryAfter) {
+        try {
+            queue.enqueue(job);
+            metrics.count(REQUEUED);
+            LOG.info("job queued afresh after {} receives, so that it does not reach the dead-letter queue",
+                    message.receiveCount());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("could not queue the job afresh ({}); it stays in the queue", e.getMessage());
+            return retryLater(message, retryAfter);
+        }
     }
 
     private boolean retryLater(QueueMessage message, Optional<Duration> retryAfter) {

@@ -19,8 +19,8 @@ public final class ScalerMetrics {
     /** No dimension, so that one alarm covers every cause. */
     public static final String CONFIGURATION_ERROR = "ScalerConfigurationError";
 
-    public static final String ENVIRONMENT = "environment";
-    public static final String REASON = "reason";
+    public static final String ENVIRONMENT = "Environment";
+    public static final String REASON = "Reason";
     /** Dimension value when no environment is known (unroutable, GitLab failed before routing). */
     public static final String NO_ENVIRONMENT = "none";
 
