@@ -17,11 +17,24 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * tasks registered with {@link #created(String, Instant)} get that {@code createdAt} (and {@code startedAt}
  * 30 s later when RUNNING); others get {@link #defaultCreatedAt()} when one is set. Timestamps that the
  * emulator does report are never overwritten.
+ *
+ * <p>Also registered as a global SDK interceptor (testkit's {@code execution.interceptors}), inert unless the
+ * system property {@value #AGE_PROPERTY} holds an ISO-8601 duration: then every task without timestamps looks
+ * that old, which lets local mode show the reaper at work ({@code -Dglfs.moto.taskAge=PT4H}).
  */
 public final class MotoTaskTimes implements ExecutionInterceptor {
 
+    public static final String AGE_PROPERTY = "glfs.moto.taskAge";
+
     private final Map<String, Instant> createdAt = new ConcurrentHashMap<>();
     private volatile Instant defaultCreatedAt;
+    private final java.time.Duration globalAge;
+
+    /** Stamps what is registered, and every other task too when {@value #AGE_PROPERTY} is set. */
+    public MotoTaskTimes() {
+        String age = System.getProperty(AGE_PROPERTY);
+        this.globalAge = age == null || age.isBlank() ? null : java.time.Duration.parse(age.strip());
+    }
 
     /** Registers a task's creation time by ARN. */
     public MotoTaskTimes created(String taskArn, Instant when) {
@@ -52,6 +65,9 @@ public final class MotoTaskTimes implements ExecutionInterceptor {
             return task;
         }
         Instant created = createdAt.getOrDefault(task.taskArn(), defaultCreatedAt);
+        if (created == null && globalAge != null) {
+            created = Instant.now().minus(globalAge);
+        }
         if (created == null) {
             return task;
         }

@@ -52,6 +52,14 @@ public final class ReporterHandler implements RequestStreamHandler {
         this(ReporterConfig.load(EnvReader.system()));
     }
 
+    /**
+     * The same wiring as Lambda's no-arg constructor, from the given variables instead of the process
+     * environment: for local mode, which points the SDK at an emulator with {@code AWS_ENDPOINT_URL}.
+     */
+    public static ReporterHandler fromEnvironment(java.util.Map<String, String> environment) {
+        return new ReporterHandler(ReporterConfig.load(new EnvReader(environment)));
+    }
+
     private ReporterHandler(ReporterConfig config) {
         this(config, new EmfMetrics(config.metricsNamespace()));
     }

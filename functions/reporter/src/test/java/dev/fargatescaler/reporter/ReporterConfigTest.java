@@ -43,6 +43,13 @@ class ReporterConfigTest {
     }
 
     @Test
+    void theHandlerRefusesToStartUnconfigured() {
+        assertThatThrownBy(() -> ReporterHandler.fromEnvironment(Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("GITLAB_URL").hasMessageContaining("JOB_QUEUE_URL");
+    }
+
+    @Test
     void reportsEveryProblemAtOnce() {
         assertThatThrownBy(() -> ReporterConfig.load(new EnvReader(Map.of(
                 "GITLAB_URL", "gitlab.example.com",

@@ -56,6 +56,15 @@ public final class SweeperHandler implements RequestStreamHandler {
         this(SweeperConfig.load(EnvReader.system()));
     }
 
+    /**
+     * The same wiring as Lambda's no-arg constructor, from the given variables instead of the process
+     * environment: for local mode, which points the SDK at an emulator with {@code AWS_ENDPOINT_URL} (and can
+     * make moto's tasks look old with testkit's {@code MotoTaskTimes}, {@code -Dglfs.moto.taskAge=PT4H}).
+     */
+    public static SweeperHandler fromEnvironment(java.util.Map<String, String> environment) {
+        return new SweeperHandler(SweeperConfig.load(new EnvReader(environment)));
+    }
+
     private SweeperHandler(SweeperConfig config) {
         this(config, new EmfMetrics(config.metricsNamespace()));
     }

@@ -40,6 +40,13 @@ class SweeperConfigTest {
     }
 
     @Test
+    void theHandlerRefusesToStartUnconfigured() {
+        assertThatThrownBy(() -> SweeperHandler.fromEnvironment(Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("ENVIRONMENTS");
+    }
+
+    @Test
     void reportsEveryProblemAtOnce() {
         assertThatThrownBy(() -> SweeperConfig.load(new EnvReader(Map.of(
                 "CATCH_UP_PROJECT_IDS", "42,abc,-3",

@@ -177,6 +177,23 @@ class SweeperHandlerTest {
         assertThat(describe("glfs-dev", overdue).desiredStatus()).isEqualTo("RUNNING");
     }
 
+    @Test
+    void theGlobalTaskAgeLetsLocalModeShowTheReaper() throws Exception {
+        String task = runTask("dev", "glfs/dev/42/1996");
+        System.setProperty(MotoTaskTimes.AGE_PROPERTY, "PT4H");
+        try {
+            // No explicit interceptor: the SDK loads testkit's global registration when the client is built.
+            ecs = MotoClients.build(EcsClient.builder(), moto.endpoint());
+        } finally {
+            System.clearProperty(MotoTaskTimes.AGE_PROPERTY);
+        }
+
+        JsonNode summary = invoke(handler(), null);
+
+        assertThat(summary.at("/reaper/reaped").asInt()).isEqualTo(1);
+        assertThat(describe("glfs-dev", task).stoppedReason()).startsWith("glfs-reaper: running for 1440");
+    }
+
     private SweeperHandler handler() {
         GitLabHttpApi api = new GitLabHttpApi(GitLabHttpApi.defaultHttpClient(), URI.create(gitlab.baseUrl()),
                 () -> dev.fargatescaler.testkit.TestSecrets.GITLAB_API_TOKEN, Duration.ofSeconds(2), Clock.systemUTC());
