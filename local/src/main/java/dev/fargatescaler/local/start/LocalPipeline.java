@@ -77,6 +77,7 @@ public final class LocalPipeline implements AutoCloseable {
     private EventSources sources;
     private List<EcsEventSource.Cluster> clusters = List.of();
     private volatile boolean closed;
+    private final Set<String> ssmPathsWritten = new java.util.HashSet<>();
 
     private LocalPipeline(Options options, Monitor monitor) {
         this.options = options;
@@ -228,7 +229,8 @@ public final class LocalPipeline implements AutoCloseable {
     /** If a function reads its environments from SSM, they are written there (on the emulator only). */
     private void writeEnvironmentsToSsm(Map<String, String> vars, String environmentsJson) throws IOException {
         String path = vars.get(EnvironmentsLoader.SSM_PATH);
-        if (path == null || path.isBlank() || path.startsWith(LocalStack.UNRESOLVED_PREFIX)) {
+        if (path == null || path.isBlank() || path.startsWith(LocalStack.UNRESOLVED_PREFIX)
+                || !ssmPathsWritten.add(path)) {
             return;
         }
         JsonNode environments = Json.MAPPER.readTree(environmentsJson);
