@@ -2,6 +2,7 @@ package dev.fargatescaler.scaler;
 
 import dev.fargatescaler.shared.config.EnvReader;
 import dev.fargatescaler.shared.config.EnvironmentsLoader;
+import dev.fargatescaler.shared.config.GitLabSettings;
 import java.net.URI;
 import java.time.Duration;
 
@@ -17,8 +18,7 @@ import java.time.Duration;
  * @param gitLabTimeout      {@code GITLAB_TIMEOUT_SECONDS} (default 5): per GitLab request
  * @param queueUrl           {@code JOB_QUEUE_URL}: the job queue (visibility changes, re-queueing)
  * @param queueMaxReceiveCount {@code QUEUE_MAX_RECEIVE_COUNT} (default 8): the queue's redrive
- *                           {@code maxReceiveCount}; a job deferred for capacity is queued afresh one receive
- *                           before it
+ *                           {@code maxReceiveCount}; a waiting job is queued afresh two receives before it
  * @param environments       {@code ENVIRONMENTS} or {@code ENVIRONMENTS_SSM_PATH}
  * @param secretTtl          {@code SECRET_CACHE_TTL_SECONDS} (default 300)
  * @param metricsNamespace   {@code POWERTOOLS_METRICS_NAMESPACE} (default {@code GitLabFargateScaler})
@@ -28,30 +28,14 @@ public record ScalerConfig(URI gitLabUrl, String gitLabTokenSecret, Duration git
                            String metricsNamespace) {
 
     public static ScalerConfig load(EnvReader env) {
-        String url = env.required("GITLAB_URL");
-        URI gitLabUrl = null;
-        if (url != null) {
-            try {
-                gitLabUrl = URI.create(url);
-                if (gitLabUrl.getHost() == null || !("https".equals(gitLabUrl.getScheme())
-                        || "http".equals(gitLabUrl.getScheme())) || gitLabUrl.getRawQuery() != null
-                        || gitLabUrl.getUserInfo() != null) {
-                    throw new IllegalArgumentException("not a base URL");
-                }
-            } catch (IllegalArgumentException e) {
-                env.problem("GITLAB_URL must be the GitLab base URL such as https://gitlab.example.com, got \""
-                        + url + "\"");
-            }
-        }
-        String token = env.required("GITLAB_TOKEN_SECRET");
-        Duration timeout = env.seconds("GITLAB_TIMEOUT_SECONDS", Duration.ofSeconds(5), 1, 30);
+        GitLabSettings gitLab = GitLabSettings.read(env);
         String queueUrl = env.required("JOB_QUEUE_URL");
         int maxReceive = env.integer("QUEUE_MAX_RECEIVE_COUNT", 8, 2, 1000);
         EnvironmentsLoader.Source environments = EnvironmentsLoader.source(env);
         Duration ttl = env.seconds("SECRET_CACHE_TTL_SECONDS", Duration.ofMinutes(5), 0, 86_400);
         String namespace = env.optional("POWERTOOLS_METRICS_NAMESPACE", "GitLabFargateScaler");
         env.validate();
-        return new ScalerConfig(gitLabUrl, token, timeout, queueUrl, maxReceive, environments, ttl, namespace);
+        return new ScalerConfig(gitLab.url(), gitLab.tokenSecret(), gitLab.timeout(), queueUrl, maxReceive, environments, ttl, namespace);
     }
 
     /**

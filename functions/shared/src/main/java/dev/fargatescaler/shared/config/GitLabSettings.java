@@ -4,8 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * The GitLab API settings shared by the functions that call GitLab (reporter, sweeper): the same variables and
- * checks as the scaler's.
+ * The GitLab API settings shared by the functions that call GitLab (scaler, reporter, sweeper).
  *
  * @param url         {@code GITLAB_URL}: the instance's base URL (never a URL taken from a webhook)
  * @param tokenSecret {@code GITLAB_TOKEN_SECRET}: reference to a {@code read_api} token ({@code ssm:/path} or a
