@@ -35,7 +35,8 @@ public record ScalerConfig(URI gitLabUrl, String gitLabTokenSecret, Duration git
         Duration ttl = env.seconds("SECRET_CACHE_TTL_SECONDS", Duration.ofMinutes(5), 0, 86_400);
         String namespace = env.optional("POWERTOOLS_METRICS_NAMESPACE", "GitLabFargateScaler");
         env.validate();
-        return new ScalerConfig(gitLab.url(), gitLab.tokenSecret(), gitLab.timeout(), queueUrl, maxReceive, environments, ttl, namespace);
+        return new ScalerConfig(gitLab.url(), gitLab.tokenSecret(), gitLab.timeout(), queueUrl, maxReceive,
+                environments, ttl, namespace);
     }
 
     /**
