@@ -1,0 +1,118 @@
+package dev.fargatescaler.local;
+
+import dev.fargatescaler.local.cli.Args;
+import dev.fargatescaler.local.start.LocalPipeline;
+import dev.fargatescaler.local.start.Monitor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code bin/local start}: the whole pipeline on this machine until Ctrl-C (SIGINT) or SIGTERM, which stop
+ * everything it started, moto_server included.
+ */
+public final class StartCommand {
+
+    static final String USAGE = """
+            usage: bin/local start [--port N] [--aws-endpoint URL | --real-aws]
+                                   [--gitlab-url URL [--gitlab-token TOKEN]] [--env-vars FILE]
+                                   [--parameter-overrides Key=Value ...] [--sweep-every SECONDS] [--log-dir DIR]
+              --port            where webhooks are served (default 8080): http://127.0.0.1:PORT/webhook
+              --aws-endpoint    use this emulator instead of starting moto_server
+              --real-aws        run the functions against the AWS account of your usual credentials: nothing is
+                                provisioned, the queues and environments named in --env-vars are used, and REAL,
+                                BILLED Fargate tasks are started
+              --gitlab-url      call this GitLab instead of the local double (local/gitlab-jobs.json)
+              --gitlab-token    its API token (read_api); stored as a local secret on the emulator
+              --env-vars        overrides in SAM's format (see bin/local invoke --help)
+              --sweep-every     run the sweeper this often instead of the template's schedule
+              --log-dir         where the function logs go (default .local/logs/<time>)
+              --task-step       on the emulator, seconds an emulated task stays in each state (default 3)""";
+
+    private StartCommand() {
+    }
+
+    static Args parse(String[] args) {
+        return Args.parse(args, 1, Set.of("--port", "--aws-endpoint", "--gitlab-url", "--gitlab-token", "--env-vars",
+                        "--parameter-overrides", "--sweep-every", "--log-dir", "--task-step"), Set.of("--real-aws", "--help"),
+                Map.of("-p", "--port", "-n", "--env-vars"));
+    }
+
+    static LocalPipeline.Options options(Path root, Args parsed, int defaultPort, Duration defaultSweep,
+                                         int defaultTaskStep)
+            throws IOException {
+        if (parsed.flag("--real-aws") && parsed.value("--aws-endpoint") != null) {
+            throw new Args.UsageException("--aws-endpoint and --real-aws exclude each other");
+        }
+        if (parsed.value("--gitlab-token") != null && parsed.value("--gitlab-url") == null) {
+            throw new Args.UsageException("--gitlab-token needs --gitlab-url");
+        }
+        if (parsed.flag("--real-aws") && parsed.value("--gitlab-url") == null) {
+            throw new Args.UsageException("--real-aws needs --gitlab-url (the functions read the token from the secret "
+                    + "named by --parameter-overrides GitLabTokenSecret=...)");
+        }
+        if (parsed.flag("--real-aws") && parsed.value("--gitlab-token") != null) {
+            throw new Args.UsageException("with --real-aws the GitLab token is read from your account's secret "
+                    + "(--parameter-overrides GitLabTokenSecret=...), never given on the command line");
+        }
+        if (!parsed.positionals().isEmpty()) {
+            throw new Args.UsageException("unexpected argument " + parsed.positionals().get(0));
+        }
+        Path logDir = parsed.value("--log-dir") != null ? Path.of(parsed.value("--log-dir")).toAbsolutePath()
+                : root.resolve(".local/logs/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Duration sweep = parsed.value("--sweep-every") != null
+                ? Duration.ofSeconds(parsed.intValue("--sweep-every", 300)) : defaultSweep;
+        return new LocalPipeline.Options(root, parsed.intValue("--port", defaultPort), parsed.value("--aws-endpoint"),
+                parsed.flag("--real-aws"), parsed.value("--gitlab-url"), parsed.value("--gitlab-token"),
+                parsed.value("--env-vars") == null ? EnvVarsFile.NONE : EnvVarsFile.load(Path.of(parsed.value("--env-vars"))),
+                InvokeCommand.parameterOverrides(parsed), logDir, Duration.ofSeconds(1), sweep,
+                Duration.ofSeconds(parsed.intValue("--task-step", defaultTaskStep)));
+    }
+
+    static int run(Path root, String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
+        Args parsed = parse(args);
+        if (parsed.flag("--help")) {
+            out.println(USAGE);
+            return 0;
+        }
+        LocalPipeline.Options options = options(root, parsed, 8080, null, 3);
+        if (options.realAws()) {
+            err.println("""
+                    *******************************************************************************************
+                    WARNING: --real-aws runs the functions against the AWS account of your usual credentials.
+                    Every routed pending job STARTS A REAL FARGATE TASK, WHICH IS BILLED. Nothing is created
+                    or deleted for you; the queues and clusters named in your configuration are used.
+                    *******************************************************************************************""");
+        }
+        Monitor monitor = new Monitor(out, options.logDir().resolve("local.log"));
+        java.nio.file.Files.createDirectories(options.logDir());
+        CountDownLatch stopped = new CountDownLatch(1);
+        LocalPipeline pipeline = LocalPipeline.start(options, monitor);
+        Thread hook = new Thread(() -> {
+            monitor.info("stop", "stopping (functions, event sources, GitLab double, moto_server)...");
+            pipeline.close();
+            monitor.info("stop", monitor.summary());
+            stopped.countDown();
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        String endpoint = pipeline.target().isEmulator() ? pipeline.target().endpoint().toString() : null;
+        monitor.info("ready", "webhooks: " + pipeline.webhookUrl() + " (X-Gitlab-Token: "
+                + pipeline.stack().config().secrets().getOrDefault("local/gitlab-webhook-token", "?") + ")");
+        monitor.info("ready", "try:  curl -s -X POST " + pipeline.webhookUrl()
+                + " -H 'Content-Type: application/json' -H 'X-Gitlab-Event: Job Hook'"
+                + " -H 'X-Gitlab-Token: local-webhook-token' --data @/path/to/job-pending.json");
+        if (endpoint != null && !pipeline.clusters().isEmpty()) {
+            monitor.info("ready", "then: aws --endpoint-url " + endpoint + " --region " + pipeline.target().region().id()
+                    + " ecs list-tasks --cluster " + pipeline.clusters().get(0).cluster());
+        }
+        monitor.info("ready", "logs: " + options.logDir() + "; Ctrl-C stops everything");
+        stopped.await();
+        return 0;
+    }
+}

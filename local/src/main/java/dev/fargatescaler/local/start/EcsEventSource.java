@@ -1,0 +1,173 @@
+package dev.fargatescaler.local.start;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fargatescaler.domain.json.Json;
+import dev.fargatescaler.domain.task.TaskNaming;
+import dev.fargatescaler.local.runtime.FunctionWorker;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * EventBridge's "ECS Task State Change" events on this machine: the emulator publishes none, so the clusters
+ * are polled (ListTasks, DescribeTasks) and every change of a task's {@code lastStatus} becomes the event ECS
+ * would send, delivered to each function whose rule pattern matches it. Also what the monitor shows as
+ * launches and task states. (On moto every DescribeTasks moves a task one step towards STOPPED, so this poller
+ * is also what makes tasks progress.)
+ */
+public final class EcsEventSource implements Runnable {
+
+    /** One cluster to watch: the environment's name and its cluster. */
+    public record Cluster(String environment, String cluster) {
+    }
+
+    private final List<Cluster> clusters;
+    private final EcsClient ecs;
+    private final List<EventSources.RuleSource> rules;
+    private final Map<String, FunctionWorker> workers;
+    private final String region;
+    private final String account;
+    private final Monitor monitor;
+    private final GitLabDouble gitLab;
+    private final IntSupplier queueDepth;
+    private final long intervalMillis;
+    private final Map<String, String> lastStatus = new ConcurrentHashMap<>();
+    /** ECS increments a task's version with every state change; moto's stays 1, so it is counted here. */
+    private final Map<String, Integer> versions = new ConcurrentHashMap<>();
+    /** When this poller saw each task's milestones: moto reports no task timestamps, ECS events carry them. */
+    private final Map<String, Map<String, java.time.Instant>> observedTimes = new ConcurrentHashMap<>();
+    private volatile boolean running = true;
+
+    EcsEventSource(List<Cluster> clusters, EcsClient ecs, List<EventSources.RuleSource> rules,
+                   Map<String, FunctionWorker> workers, String region, String account, Monitor monitor,
+                   GitLabDouble gitLab, IntSupplier queueDepth, long intervalMillis) {
+        this.clusters = clusters;
+        this.ecs = ecs;
+        this.rules = rules;
+        this.workers = workers;
+        this.region = region;
+        this.account = account;
+        this.monitor = monitor;
+        this.gitLab = gitLab;
+        this.queueDepth = queueDepth;
+        this.intervalMillis = intervalMillis;
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                pollOnce();
+            } catch (RuntimeException | IOException e) {
+                if (running) {
+                    monitor.functionError("ECS event source", e.toString());
+                }
+            }
+            try {
+                Thread.sleep(intervalMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Fills the times ECS would have set and the emulator leaves out, with when this poller saw each step, so
+     * that the reporter's durations and costs mean something locally. Times the task does report are kept.
+     */
+    private void stampObservedTimes(Task task, ObjectNode detail) {
+        java.time.Instant now = java.time.Instant.now();
+        Map<String, java.time.Instant> times = observedTimes.computeIfAbsent(task.taskArn(), k -> new ConcurrentHashMap<>());
+        times.putIfAbsent("createdAt", now);
+        String status = task.lastStatus();
+        if (List.of("RUNNING", "DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED").contains(status)) {
+            times.putIfAbsent("pullStartedAt", times.get("createdAt"));
+            times.putIfAbsent("pullStoppedAt", now);
+            times.putIfAbsent("startedAt", now);
+        }
+        if (List.of("DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED").contains(status)) {
+            times.putIfAbsent("stoppingAt", now);
+            times.putIfAbsent("executionStoppedAt", now);
+        }
+        if ("STOPPED".equals(status)) {
+            times.putIfAbsent("stoppedAt", now);
+        }
+        times.forEach((field, time) -> {
+            if (!detail.hasNonNull(field)) {
+                detail.put(field, time.toString());
+            }
+        });
+    }
+
+    synchronized void pollOnce() throws IOException {
+        for (Cluster cluster : clusters) {
+            java.util.Set<String> unique = new java.util.LinkedHashSet<>();
+            for (DesiredStatus desired : List.of(DesiredStatus.RUNNING, DesiredStatus.STOPPED)) {
+                String next = null;
+                do {
+                    String token = next;
+                    var page = ecs.listTasks(r -> r.cluster(cluster.cluster()).desiredStatus(desired).nextToken(token));
+                    unique.addAll(page.taskArns());
+                    next = page.nextToken();
+                } while (next != null);
+            }
+            List<String> arns = new ArrayList<>(unique);
+            for (int from = 0; from < arns.size(); from += 100) {
+                List<String> chunk = arns.subList(from, Math.min(arns.size(), from + 100));
+                for (Task task : ecs.describeTasks(r -> r.cluster(cluster.cluster()).tasks(chunk)).tasks()) {
+                    observe(cluster, task);
+                }
+            }
+        }
+        monitor.queueDepth(queueDepth.getAsInt());
+        monitor.status();
+    }
+
+    private void observe(Cluster cluster, Task task) throws IOException {
+        String previous = lastStatus.get(task.taskArn());
+        if (previous == null) {
+            var job = TaskNaming.parseStartedBy(task.startedBy());
+            monitor.launched(new Monitor.Launch(job.map(TaskNaming.JobTask::environment).orElse(cluster.environment()),
+                    cluster.cluster(), task.taskArn(), job.map(TaskNaming.JobTask::projectId).orElse(0L),
+                    job.map(TaskNaming.JobTask::jobId).orElse(0L)));
+        }
+        if (task.lastStatus().equals(previous)) {
+            return;
+        }
+        lastStatus.put(task.taskArn(), task.lastStatus());
+        monitor.taskState(task.taskArn(), previous, task.lastStatus());
+        if (gitLab != null) {
+            TaskNaming.parseStartedBy(task.startedBy()).ifPresent(job -> {
+                if ("RUNNING".equals(task.lastStatus())) {
+                    gitLab.jobRunning(job.jobId());
+                } else if ("STOPPED".equals(task.lastStatus())) {
+                    gitLab.jobFinished(job.jobId());
+                }
+            });
+        }
+        ObjectNode event = EcsTaskEvents.taskStateChange(task, region, account);
+        stampObservedTimes(task, (ObjectNode) event.get("detail"));
+        int version = versions.merge(task.taskArn(), 1, Integer::sum);
+        ((ObjectNode) event.get("detail")).put("version", Math.max(version, task.version() == null ? 1 : task.version().intValue()));
+        for (EventSources.RuleSource rule : rules) {
+            if (!EcsTaskEvents.matches(rule.pattern(), event)) {
+                continue;
+            }
+            FunctionWorker.Result result = workers.get(rule.function()).invoke(Json.MAPPER.writeValueAsBytes(event));
+            if (!result.ok()) {
+                monitor.functionError(rule.function(), result.payloadText());
+            }
+            monitor.reported(task.taskArn(), task.lastStatus(), result.ok(), result.payloadText());
+        }
+    }
+}
