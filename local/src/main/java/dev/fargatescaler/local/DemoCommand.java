@@ -33,7 +33,7 @@ public final class DemoCommand {
         if (parsed.flag("--real-aws")) {
             throw new Args.UsageException("the demo never runs against a real account");
         }
-        LocalPipeline.Options options = StartCommand.options(root, parsed, 0, Duration.ofHours(1));
+        LocalPipeline.Options options = StartCommand.options(root, parsed, 0, Duration.ofHours(1), 1);
         return run(options, out) ? 0 : 1;
     }
 

@@ -20,6 +20,7 @@ public final class LocalMain {
               start [--port N] [--aws-endpoint URL | --real-aws] [--gitlab-url URL --gitlab-token TOKEN]
                                                                      run the whole pipeline, serving webhooks
               demo                                                   run the pipeline on the sample webhooks
+              sign-webhook <event.json|->                            sign a webhook event with the local signing secret
             Run a command with --help for its options. Details: docs/local-mode.md""";
 
     private LocalMain() {
@@ -46,6 +47,7 @@ public final class LocalMain {
                 case "invoke" -> InvokeCommand.run(root, args, env, out, err);
                 case "start" -> StartCommand.run(root, args, out, err);
                 case "demo" -> DemoCommand.run(root, args, out, err);
+                case "sign-webhook" -> SignWebhookCommand.run(root, args, out);
                 default -> throw new Args.UsageException("unknown command " + args[0]);
             };
         } catch (Args.UsageException e) {

@@ -61,7 +61,13 @@ public final class LocalStack {
     public static LocalStack open(Path root, AwsTarget target, Map<String, String> parameterOverrides,
                                   Consumer<String> say) throws IOException {
         SamTemplate template = SamTemplate.load(root.resolve("template.yaml"));
-        StackConfig config = StackConfig.load(root.resolve("local/stack.json")).withParameters(parameterOverrides);
+        StackConfig config = StackConfig.load(root.resolve("local/stack.json"));
+        if (!target.isEmulator()) {
+            // The local values name secrets that exist only on the emulator: a real account gets the template's
+            // defaults and what the command line says.
+            config = new StackConfig(config.stackName(), Map.of(), Map.of());
+        }
+        config = config.withParameters(parameterOverrides);
         return new LocalStack(root, template, config, target, say);
     }
 

@@ -32,24 +32,34 @@ public final class StartCommand {
               --gitlab-token    its API token (read_api); stored as a local secret on the emulator
               --env-vars        overrides in SAM's format (see bin/local invoke --help)
               --sweep-every     run the sweeper this often instead of the template's schedule
-              --log-dir         where the function logs go (default .local/logs/<time>)""";
+              --log-dir         where the function logs go (default .local/logs/<time>)
+              --task-step       on the emulator, seconds an emulated task stays in each state (default 3)""";
 
     private StartCommand() {
     }
 
     static Args parse(String[] args) {
         return Args.parse(args, 1, Set.of("--port", "--aws-endpoint", "--gitlab-url", "--gitlab-token", "--env-vars",
-                        "--parameter-overrides", "--sweep-every", "--log-dir"), Set.of("--real-aws", "--help"),
+                        "--parameter-overrides", "--sweep-every", "--log-dir", "--task-step"), Set.of("--real-aws", "--help"),
                 Map.of("-p", "--port", "-n", "--env-vars"));
     }
 
-    static LocalPipeline.Options options(Path root, Args parsed, int defaultPort, Duration defaultSweep)
+    static LocalPipeline.Options options(Path root, Args parsed, int defaultPort, Duration defaultSweep,
+                                         int defaultTaskStep)
             throws IOException {
         if (parsed.flag("--real-aws") && parsed.value("--aws-endpoint") != null) {
             throw new Args.UsageException("--aws-endpoint and --real-aws exclude each other");
         }
         if (parsed.value("--gitlab-token") != null && parsed.value("--gitlab-url") == null) {
             throw new Args.UsageException("--gitlab-token needs --gitlab-url");
+        }
+        if (parsed.flag("--real-aws") && parsed.value("--gitlab-url") == null) {
+            throw new Args.UsageException("--real-aws needs --gitlab-url (the functions read the token from the secret "
+                    + "named by --parameter-overrides GitLabTokenSecret=...)");
+        }
+        if (parsed.flag("--real-aws") && parsed.value("--gitlab-token") != null) {
+            throw new Args.UsageException("with --real-aws the GitLab token is read from your account's secret "
+                    + "(--parameter-overrides GitLabTokenSecret=...), never given on the command line");
         }
         if (!parsed.positionals().isEmpty()) {
             throw new Args.UsageException("unexpected argument " + parsed.positionals().get(0));
@@ -61,7 +71,8 @@ public final class StartCommand {
         return new LocalPipeline.Options(root, parsed.intValue("--port", defaultPort), parsed.value("--aws-endpoint"),
                 parsed.flag("--real-aws"), parsed.value("--gitlab-url"), parsed.value("--gitlab-token"),
                 parsed.value("--env-vars") == null ? EnvVarsFile.NONE : EnvVarsFile.load(Path.of(parsed.value("--env-vars"))),
-                InvokeCommand.parameterOverrides(parsed), logDir, Duration.ofSeconds(1), sweep);
+                InvokeCommand.parameterOverrides(parsed), logDir, Duration.ofSeconds(1), sweep,
+                Duration.ofSeconds(parsed.intValue("--task-step", defaultTaskStep)));
     }
 
     static int run(Path root, String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
@@ -70,7 +81,7 @@ public final class StartCommand {
             out.println(USAGE);
             return 0;
         }
-        LocalPipeline.Options options = options(root, parsed, 8080, null);
+        LocalPipeline.Options options = options(root, parsed, 8080, null, 3);
         if (options.realAws()) {
             err.println("""
                     *******************************************************************************************

@@ -132,6 +132,31 @@ class InvokeCommandTest {
     }
 
     @Test
+    void signedWebhooksAreCheckedWhenTheSigningSecretIsConfigured() throws IOException {
+        EnvVarsFile signingOn = EnvVarsFile.load(ProjectFiles.event("env-vars-signed.json"));
+        byte[] pending = Files.readAllBytes(ProjectFiles.event("webhook-pending.json"));
+        String secret = dev.fargatescaler.local.aws.StackConfig.load(ProjectFiles.root().resolve("local/stack.json"))
+                .secrets().get(SignWebhookCommand.SIGNING_SECRET_NAME);
+        byte[] signed = Json.MAPPER.writeValueAsBytes(SignWebhookCommand.sign(pending, secret, java.time.Instant.now()));
+        byte[] stale = Json.MAPPER.writeValueAsBytes(SignWebhookCommand.sign(pending, secret,
+                java.time.Instant.now().minusSeconds(600)));
+        PrintStream err = new PrintStream(log, true, StandardCharsets.UTF_8);
+
+        JsonNode unsigned = response(InvokeCommand.invoke(ProjectFiles.root(), new InvokeCommand.Options(
+                "WebhookFunction", pending, signingOn, Map.of()), moto.endpoint(), err, ProjectFiles.functionLog()));
+        JsonNode old = response(InvokeCommand.invoke(ProjectFiles.root(), new InvokeCommand.Options(
+                "WebhookFunction", stale, signingOn, Map.of()), moto.endpoint(), err, ProjectFiles.functionLog()));
+        assertThat(queued()).isEmpty();
+        JsonNode accepted = response(InvokeCommand.invoke(ProjectFiles.root(), new InvokeCommand.Options(
+                "WebhookFunction", signed, signingOn, Map.of()), moto.endpoint(), err, ProjectFiles.functionLog()));
+
+        assertThat(unsigned.path("statusCode").asInt()).isEqualTo(401);
+        assertThat(old.path("statusCode").asInt()).isEqualTo(401);
+        assertThat(accepted.path("statusCode").asInt()).isEqualTo(202);
+        assertThat(queued()).hasSize(1);
+    }
+
+    @Test
     void commandPrintsOnlyTheResponseOnStdoutAndStartsItsOwnMotoWithoutAnEndpoint() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,9 +127,22 @@ public final class FunctionWorker implements AutoCloseable {
         builder.environment().clear();
         builder.environment().putAll(spec.env());
         builder.redirectError(spec.log() == null
-                ? ProcessBuilder.Redirect.INHERIT
+                ? ProcessBuilder.Redirect.PIPE
                 : ProcessBuilder.Redirect.appendTo(spec.log().toFile()));
         process = builder.start();
+        if (spec.log() == null) {
+            // Through this process's System.err (not the file descriptor), so that whoever captures it sees it.
+            InputStream logs = process.getErrorStream();
+            Thread pump = new Thread(() -> {
+                try {
+                    logs.transferTo(System.err);
+                } catch (IOException e) {
+                    // the worker is gone
+                }
+            }, "logs-" + spec.name());
+            pump.setDaemon(true);
+            pump.start();
+        }
         toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
         fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream()));
     }

@@ -38,6 +38,10 @@ public final class EcsEventSource implements Runnable {
     private final IntSupplier queueDepth;
     private final long intervalMillis;
     private final Map<String, String> lastStatus = new ConcurrentHashMap<>();
+    /** ECS increments a task's version with every state change; moto's stays 1, so it is counted here. */
+    private final Map<String, Integer> versions = new ConcurrentHashMap<>();
+    /** When this poller saw each task's milestones: moto reports no task timestamps, ECS events carry them. */
+    private final Map<String, Map<String, java.time.Instant>> observedTimes = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     EcsEventSource(List<Cluster> clusters, EcsClient ecs, List<EventSources.RuleSource> rules,
@@ -77,18 +81,47 @@ public final class EcsEventSource implements Runnable {
         }
     }
 
+    /**
+     * Fills the times ECS would have set and the emulator leaves out, with when this poller saw each step, so
+     * that the reporter's durations and costs mean something locally. Times the task does report are kept.
+     */
+    private void stampObservedTimes(Task task, ObjectNode detail) {
+        java.time.Instant now = java.time.Instant.now();
+        Map<String, java.time.Instant> times = observedTimes.computeIfAbsent(task.taskArn(), k -> new ConcurrentHashMap<>());
+        times.putIfAbsent("createdAt", now);
+        String status = task.lastStatus();
+        if (List.of("RUNNING", "DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED").contains(status)) {
+            times.putIfAbsent("pullStartedAt", times.get("createdAt"));
+            times.putIfAbsent("pullStoppedAt", now);
+            times.putIfAbsent("startedAt", now);
+        }
+        if (List.of("DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED").contains(status)) {
+            times.putIfAbsent("stoppingAt", now);
+            times.putIfAbsent("executionStoppedAt", now);
+        }
+        if ("STOPPED".equals(status)) {
+            times.putIfAbsent("stoppedAt", now);
+        }
+        times.forEach((field, time) -> {
+            if (!detail.hasNonNull(field)) {
+                detail.put(field, time.toString());
+            }
+        });
+    }
+
     synchronized void pollOnce() throws IOException {
         for (Cluster cluster : clusters) {
-            List<String> arns = new ArrayList<>();
+            java.util.Set<String> unique = new java.util.LinkedHashSet<>();
             for (DesiredStatus desired : List.of(DesiredStatus.RUNNING, DesiredStatus.STOPPED)) {
                 String next = null;
                 do {
                     String token = next;
                     var page = ecs.listTasks(r -> r.cluster(cluster.cluster()).desiredStatus(desired).nextToken(token));
-                    arns.addAll(page.taskArns());
+                    unique.addAll(page.taskArns());
                     next = page.nextToken();
                 } while (next != null);
             }
+            List<String> arns = new ArrayList<>(unique);
             for (int from = 0; from < arns.size(); from += 100) {
                 List<String> chunk = arns.subList(from, Math.min(arns.size(), from + 100));
                 for (Task task : ecs.describeTasks(r -> r.cluster(cluster.cluster()).tasks(chunk)).tasks()) {
@@ -123,6 +156,9 @@ public final class EcsEventSource implements Runnable {
             });
         }
         ObjectNode event = EcsTaskEvents.taskStateChange(task, region, account);
+        stampObservedTimes(task, (ObjectNode) event.get("detail"));
+        int version = versions.merge(task.taskArn(), 1, Integer::sum);
+        ((ObjectNode) event.get("detail")).put("version", Math.max(version, task.version() == null ? 1 : task.version().intValue()));
         for (EventSources.RuleSource rule : rules) {
             if (!EcsTaskEvents.matches(rule.pattern(), event)) {
                 continue;

@@ -7,12 +7,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.fargatescaler.domain.json.Json;
 import java.io.IOException;
@@ -24,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A GitLab API double (WireMock) answering the calls this product makes, from a readable file
@@ -52,11 +58,12 @@ public final class GitLabDouble implements AutoCloseable {
         this.file = file;
         this.token = token;
         this.server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()
-                .disableRequestJournal());
+                .disableRequestJournal().extensions(new JobsFromState()));
     }
 
     public GitLabDouble start() {
         server.start();
+        stub();
         reloadIfChanged();
         return this;
     }
@@ -90,7 +97,6 @@ public final class GitLabDouble implements AutoCloseable {
             projects = projectPaths;
             jobs = List.copyOf(loaded);
             loadedModified = modified;
-            restub();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the GitLab double's file " + file, e);
         }
@@ -99,45 +105,79 @@ public final class GitLabDouble implements AutoCloseable {
     /** A runner took the job: GitLab reports it running from now on. */
     public void jobRunning(long jobId) {
         statusByRunner.put(jobId, "running");
-        restub();
     }
 
     /** The job's task stopped: GitLab reports the job finished. */
     public void jobFinished(long jobId) {
         statusByRunner.put(jobId, "success");
-        restub();
     }
 
     public String status(Job job) {
         return statusByRunner.getOrDefault(job.id(), job.status());
     }
 
-    private synchronized void restub() {
-        if (!server.isRunning()) {
-            return;
-        }
-        server.resetMappings();
+    /**
+     * The stubs never change: answers are computed from the current state at request time (see
+     * {@link JobsFromState}), so that a job changing status never leaves a moment without a stub.
+     */
+    private void stub() {
         String unauthorized = "{\"message\":\"401 Unauthorized\"}";
         server.stubFor(any(anyUrl()).atPriority(1).withHeader("PRIVATE-TOKEN", absent())
                 .willReturn(json(401, unauthorized)));
         server.stubFor(any(anyUrl()).atPriority(1).withHeader("PRIVATE-TOKEN", notContaining(token))
                 .willReturn(json(401, unauthorized)));
-        server.stubFor(any(anyUrl()).atPriority(10).willReturn(json(404, "{\"message\":\"404 Not found\"}")));
-        Map<Long, ArrayNode> pendingByProject = new LinkedHashMap<>();
-        for (Job job : jobs) {
-            ObjectNode body = jobJson(job);
-            server.stubFor(get(urlPathEqualTo("/api/v4/projects/" + job.projectId() + "/jobs/" + job.id()))
-                    .atPriority(5).withHeader("PRIVATE-TOKEN", equalTo(token))
-                    .willReturn(json(200, body.toString())));
-            ArrayNode pending = pendingByProject.computeIfAbsent(job.projectId(), p -> Json.MAPPER.createArrayNode());
-            if ("pending".equals(status(job))) {
-                pending.add(body);
+        server.stubFor(get(urlPathMatching("/api/v4/projects/[0-9]+/jobs(/[0-9]+)?")).atPriority(5)
+                .withHeader("PRIVATE-TOKEN", equalTo(token))
+                .willReturn(aResponse().withTransformers(JobsFromState.NAME)));
+        server.stubFor(any(anyUrl()).atPriority(10).willReturn(json(404, NOT_FOUND)));
+    }
+
+    private static final String NOT_FOUND = "{\"message\":\"404 Not found\"}";
+    private static final Pattern JOB_PATH = Pattern.compile("/api/v4/projects/([0-9]+)/jobs(?:/([0-9]+))?");
+
+    /** Answers the Jobs API from the file and the tasks' progress, at request time. */
+    private final class JobsFromState implements ResponseDefinitionTransformerV2 {
+        static final String NAME = "gitlab-jobs-from-state";
+
+        @Override
+        public ResponseDefinition transform(ServeEvent serveEvent) {
+            String url = serveEvent.getRequest().getUrl();
+            String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+            Matcher m = JOB_PATH.matcher(path);
+            if (!m.matches()) {
+                return definition(404, NOT_FOUND);
             }
+            long project = Long.parseLong(m.group(1));
+            if (m.group(2) != null) {
+                long id = Long.parseLong(m.group(2));
+                return jobs.stream().filter(j -> j.projectId() == project && j.id() == id).findFirst()
+                        .map(j -> definition(200, jobJson(j).toString()))
+                        .orElse(definition(404, NOT_FOUND));
+            }
+            boolean pendingOnly = url.contains("scope") && url.contains("pending");
+            ArrayNode list = Json.MAPPER.createArrayNode();
+            for (Job job : jobs) {
+                if (job.projectId() == project && (!pendingOnly || "pending".equals(status(job)))) {
+                    list.add(jobJson(job));
+                }
+            }
+            return definition(200, list.toString());
         }
-        pendingByProject.forEach((project, pending) -> server.stubFor(
-                get(urlPathEqualTo("/api/v4/projects/" + project + "/jobs")).atPriority(5)
-                        .withHeader("PRIVATE-TOKEN", equalTo(token))
-                        .willReturn(json(200, pending.toString()))));
+
+        private ResponseDefinition definition(int status, String body) {
+            return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
+                    .withHeader("Content-Type", "application/json").withBody(body).build();
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public String getName() {
+            return NAME;
+        }
     }
 
     private ObjectNode jobJson(Job job) {
@@ -164,7 +204,7 @@ public final class GitLabDouble implements AutoCloseable {
         return node;
     }
 
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
+    private static ResponseDefinitionBuilder json(int status, String body) {
         return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
     }
 

@@ -48,10 +48,13 @@ public final class LocalPipeline implements AutoCloseable {
      * @param gitLabUrl    a real GitLab; null for the double fed by {@code local/gitlab-jobs.json}
      * @param ecsPoll      how often the clusters are polled for task state changes
      * @param sweepEvery   the sweeper's period; null for the template's schedule
+     * @param taskStep     on the emulator, how long a task stays in each state (moto's time-based progression:
+     *                     RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED); null keeps moto's default of
+     *                     one step per DescribeTasks call
      */
     public record Options(Path root, int port, String awsEndpoint, boolean realAws, String gitLabUrl,
                           String gitLabToken, EnvVarsFile envVars, Map<String, String> parameters, Path logDir,
-                          Duration ecsPoll, Duration sweepEvery) {
+                          Duration ecsPoll, Duration sweepEvery, Duration taskStep) {
     }
 
     /** Secret names local mode uses for the GitLab API token (values in local/stack.json or from --gitlab-token). */
@@ -74,6 +77,7 @@ public final class LocalPipeline implements AutoCloseable {
     private EventSources sources;
     private List<EcsEventSource.Cluster> clusters = List.of();
     private volatile boolean closed;
+    private final Set<String> ssmPathsWritten = new java.util.HashSet<>();
 
     private LocalPipeline(Options options, Monitor monitor) {
         this.options = options;
@@ -177,6 +181,9 @@ public final class LocalPipeline implements AutoCloseable {
     private List<String> provisionEnvironments() throws IOException {
         JsonNode file = Json.MAPPER.readTree(Files.readAllBytes(options.root().resolve("local/environments.json")));
         MotoEcsFixture fixture = MotoEcsFixture.connect(target.endpoint().toString());
+        if (options.taskStep() != null) {
+            taskStepTransition(options.taskStep());
+        }
         List<String> json = new ArrayList<>();
         List<EcsEventSource.Cluster> provisioned = new ArrayList<>();
         for (JsonNode env : file.path("environments")) {
@@ -198,10 +205,32 @@ public final class LocalPipeline implements AutoCloseable {
         return json;
     }
 
+    /**
+     * Makes moto's tasks change state with time rather than with every DescribeTasks: the scaler's and the
+     * sweeper's own DescribeTasks calls would otherwise rush tasks to STOPPED before anyone saw them run.
+     * http://docs.getmoto.org/en/latest/docs/configuration/state_transition/index.html
+     */
+    private void taskStepTransition(Duration step) throws IOException {
+        var connection = (java.net.HttpURLConnection) java.net.URI.create(target.endpoint()
+                + "/moto-api/state-manager/set-transition").toURL().openConnection();
+        connection.setRequestMethod("POST");
+        connection.setDoOutput(true);
+        connection.setRequestProperty("Content-Type", "application/json");
+        connection.getOutputStream().write(("{\"model_name\":\"ecs::task\",\"transition\":{\"progression\":\"time\","
+                + "\"seconds\":" + Math.max(1, step.toSeconds()) + "}}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        int status = connection.getResponseCode();
+        connection.disconnect();
+        if (status >= 300) {
+            throw new IOException("moto_server refused the task state transition setting: " + status);
+        }
+        monitor.info("setup", "emulated tasks change state every " + Math.max(1, step.toSeconds()) + " s");
+    }
+
     /** If a function reads its environments from SSM, they are written there (on the emulator only). */
     private void writeEnvironmentsToSsm(Map<String, String> vars, String environmentsJson) throws IOException {
         String path = vars.get(EnvironmentsLoader.SSM_PATH);
-        if (path == null || path.isBlank() || path.startsWith(LocalStack.UNRESOLVED_PREFIX)) {
+        if (path == null || path.isBlank() || path.startsWith(LocalStack.UNRESOLVED_PREFIX)
+                || !ssmPathsWritten.add(path)) {
             return;
         }
         JsonNode environments = Json.MAPPER.readTree(environmentsJson);

@@ -32,7 +32,7 @@ public final class Monitor {
     }
 
     /** A task state change delivered to the reporter, and whether the reporter handled it. */
-    public record Report(String taskArn, String lastStatus, boolean ok) {
+    public record Report(String taskArn, String lastStatus, boolean ok, boolean taskReport) {
     }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -88,8 +88,22 @@ public final class Monitor {
     }
 
     void reported(String taskArn, String lastStatus, boolean ok, String answer) {
-        reports.add(new Report(taskArn, lastStatus, ok));
-        line("report", "task " + shortId(taskArn) + " " + lastStatus + ": reporter " + (ok ? "ok" : "ERROR " + answer));
+        String what = answer;
+        boolean taskReport = false;
+        if (ok) {
+            try {
+                var node = dev.fargatescaler.domain.json.Json.MAPPER.readTree(answer);
+                taskReport = node.has("report");
+                what = node.path("action").asText("?") + (node.path("reason").isTextual()
+                        ? " (" + node.path("reason").asText() + ")" : "")
+                        + (taskReport ? " " + compact(node.get("report")) : "");
+            } catch (IOException | RuntimeException e) {
+                what = answer;
+            }
+        }
+        reports.add(new Report(taskArn, lastStatus, ok, taskReport));
+        line("report", taskEnvironment.getOrDefault(taskArn, "?") + ": task " + shortId(taskArn) + " " + lastStatus
+                + ": reporter " + (ok ? what : "ERROR " + answer));
     }
 
     void sweeper(boolean ok, String answer, long millis) {
@@ -118,17 +132,19 @@ public final class Monitor {
     public String statusLine() {
         Map<String, int[]> byEnvironment = new TreeMap<>();
         taskEnvironment.forEach((task, env) -> {
-            int[] counts = byEnvironment.computeIfAbsent(env, e -> new int[3]);
+            int[] counts = byEnvironment.computeIfAbsent(env, e -> new int[4]);
             String status = taskStatus.getOrDefault(task, "PROVISIONING");
             switch (status) {
                 case "RUNNING" -> counts[1]++;
-                case "STOPPED", "DEPROVISIONING", "STOPPING", "DEACTIVATING" -> counts[2]++;
+                case "DEACTIVATING", "STOPPING", "DEPROVISIONING" -> counts[2]++;
+                case "STOPPED", "DELETED" -> counts[3]++;
                 default -> counts[0]++;
             }
         });
         StringBuilder b = new StringBuilder("queued ").append(queueDepth);
         byEnvironment.forEach((env, c) -> b.append(" | ").append(env).append(": launching ").append(c[0])
-                .append(", running ").append(c[1]).append(", stopped ").append(c[2]));
+                .append(", running ").append(c[1]).append(c[2] > 0 ? ", stopping " + c[2] : "")
+                .append(", stopped ").append(c[3]));
         return b.toString();
     }
 
@@ -170,6 +186,18 @@ public final class Monitor {
 
     public Map<String, String> taskStatuses() {
         return Map.copyOf(taskStatus);
+    }
+
+    /** The task report's key figures (the full report is in the reporter's log). */
+    static String compact(com.fasterxml.jackson.databind.JsonNode report) {
+        StringBuilder b = new StringBuilder();
+        for (String field : List.of("outcome", "reason", "job_id", "attempt", "exit_code", "start_latency_ms", "run_ms",
+                "billed_s", "cost_usd")) {
+            if (report.hasNonNull(field)) {
+                b.append(b.length() == 0 ? "" : " ").append(field).append('=').append(report.get(field).asText());
+            }
+        }
+        return b.toString();
     }
 
     static String shortId(String taskArn) {

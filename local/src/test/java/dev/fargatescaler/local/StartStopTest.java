@@ -1,0 +1,54 @@
+package dev.fargatescaler.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code bin/local start} as a process: once ready, SIGTERM (what Ctrl-C's SIGINT also triggers) stops
+ * everything it started (moto_server, the function workers) and prints the summary.
+ */
+class StartStopTest {
+
+    @Test
+    void aSignalStopsEverythingTheCommandStarted() throws IOException, InterruptedException {
+        Path logDir = Files.createDirectories(Paths.get("target", "test-logs")).toAbsolutePath();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "-Dglfs.root=" + ProjectFiles.root(), LocalMain.class.getName(), "start", "--port", "0",
+                "--log-dir", logDir.toString()).redirectErrorStream(true);
+        builder.environment().remove("AWS_ENDPOINT_URL");
+        Process process = builder.start();
+        StringBuilder output = new StringBuilder();
+        List<ProcessHandle> started;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null && !line.contains("Ctrl-C stops everything")) {
+                output.append(line).append('\n');
+            }
+            assertThat(line).as(output.toString()).isNotNull();
+            started = process.descendants().toList();
+            assertThat(started).as("moto_server is running").isNotEmpty();
+
+            // SIGTERM by kill(1): Process.destroy() would also close the pipe the summary comes through.
+            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor()).isZero();
+            while ((line = lines.readLine()) != null) {
+                output.append(line).append('\n');
+            }
+        }
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).contains("stopping (functions, event sources, GitLab double, moto_server)")
+                .contains("summary:");
+        assertThat(started).noneMatch(ProcessHandle::isAlive);
+    }
+}

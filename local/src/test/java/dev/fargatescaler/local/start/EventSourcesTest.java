@@ -1,0 +1,79 @@
+package dev.fargatescaler.local.start;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fargatescaler.domain.json.Json;
+import dev.fargatescaler.local.runtime.FunctionWorker;
+import dev.fargatescaler.local.template.CfnYaml;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** The event-source semantics local mode emulates: batch item failures, EventBridge patterns, schedules. */
+class EventSourcesTest {
+
+    private static final List<Message> BATCH = List.of(Message.builder().messageId("a").build(),
+            Message.builder().messageId("b").build(), Message.builder().messageId("c").build());
+
+    private static FunctionWorker.Result answer(String json) {
+        return new FunctionWorker.Result("r", true, json.getBytes(StandardCharsets.UTF_8), Duration.ZERO);
+    }
+
+    @Test
+    void onlyTheNamedMessagesStayInTheQueue() throws IOException {
+        assertThat(SqsEventSource.failedIds(answer("{\"batchItemFailures\":[{\"itemIdentifier\":\"b\"}]}"), BATCH))
+                .containsExactly("b");
+        assertThat(SqsEventSource.failedIds(answer("{\"batchItemFailures\":[]}"), BATCH)).isEmpty();
+        assertThat(SqsEventSource.failedIds(answer("null"), BATCH)).isEmpty();
+    }
+
+    @Test
+    void anUnknownOrEmptyIdentifierFailsTheWholeBatchAsInLambda() throws IOException {
+        assertThat(SqsEventSource.failedIds(answer("{\"batchItemFailures\":[{\"itemIdentifier\":\"zzz\"}]}"), BATCH))
+                .isEqualTo(Set.of("a", "b", "c"));
+        assertThat(SqsEventSource.failedIds(answer("{\"batchItemFailures\":[{\"itemIdentifier\":\"\"}]}"), BATCH))
+                .isEqualTo(Set.of("a", "b", "c"));
+    }
+
+    @Test
+    void eventBridgePatternsMatchLikeTheReportersRule() throws IOException {
+        Object pattern = CfnYaml.parse("""
+                source: [aws.ecs]
+                detail-type: [ECS Task State Change]
+                detail:
+                  clusterArn: [{prefix: "arn:aws:ecs:us-east-1:123456789012:cluster/glfs-"}]
+                  group: [{prefix: "glfs:"}]
+                """);
+        JsonNode ours = Json.MAPPER.readTree("""
+                {"source":"aws.ecs","detail-type":"ECS Task State Change","detail":{
+                 "clusterArn":"arn:aws:ecs:us-east-1:123456789012:cluster/glfs-dev","group":"glfs:dev"}}""");
+        JsonNode foreignGroup = Json.MAPPER.readTree("""
+                {"source":"aws.ecs","detail-type":"ECS Task State Change","detail":{
+                 "clusterArn":"arn:aws:ecs:us-east-1:123456789012:cluster/glfs-dev","group":"service:web"}}""");
+        JsonNode otherCluster = Json.MAPPER.readTree("""
+                {"source":"aws.ecs","detail-type":"ECS Task State Change","detail":{
+                 "clusterArn":"arn:aws:ecs:us-east-1:123456789012:cluster/other","group":"glfs:dev"}}""");
+        JsonNode noGroup = Json.MAPPER.readTree("""
+                {"source":"aws.ecs","detail-type":"ECS Task State Change","detail":{
+                 "clusterArn":"arn:aws:ecs:us-east-1:123456789012:cluster/glfs-dev"}}""");
+
+        assertThat(EcsTaskEvents.matches(pattern, ours)).isTrue();
+        assertThat(EcsTaskEvents.matches(pattern, foreignGroup)).isFalse();
+        assertThat(EcsTaskEvents.matches(pattern, otherCluster)).isFalse();
+        assertThat(EcsTaskEvents.matches(pattern, noGroup)).isFalse();
+        assertThat(EcsTaskEvents.matches(CfnYaml.parse("source: [aws.events]"), ours)).isFalse();
+    }
+
+    @Test
+    void scheduleRatesAreUnderstood() {
+        assertThat(EventSources.rate("rate(5 minutes)")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(EventSources.rate("rate(1 hour)")).isEqualTo(Duration.ofHours(1));
+        assertThat(EventSources.rate("rate(2 days)")).isEqualTo(Duration.ofDays(2));
+        assertThat(EventSources.rate("cron(0 12 * * ? *)")).isEqualTo(Duration.ofMinutes(5));
+    }
+}
