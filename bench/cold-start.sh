@@ -44,6 +44,7 @@ SIDES=(
 )
 # Sides for functions that exist on this branch are added by bench/sides.d/*.sh (scaler, reporter...).
 for extra in "$ROOT"/bench/sides.d/*.sh; do
+  # shellcheck source=/dev/null
   [ -e "$extra" ] && source "$extra"
 done
 
@@ -55,7 +56,7 @@ run_side() { # name handler cp event env... -- java-options...
   line=$(env -i PATH=/usr/bin:/bin JAVA_HOME="$JAVA_HOME_DIR" LANG=C.UTF-8 TZ=UTC \
       AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
       AWS_SESSION_TOKEN=bench AWS_ENDPOINT_URL="$ENDPOINT" AWS_LAMBDA_FUNCTION_NAME="bench-$name" \
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512 AWS_LAMBDA_FUNCTION_VERSION='$LATEST' \
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512 AWS_LAMBDA_FUNCTION_VERSION="\$LATEST" \
       AWS_EXECUTION_ENV=AWS_Lambda_java21 POWERTOOLS_SERVICE_NAME="$name" \
       POWERTOOLS_METRICS_NAMESPACE=GitLabFargateScaler LOG_LEVEL=INFO $envs \
       "$JAVA" -XX:TieredStopAtLevel=1 -Dbench.t0="$t0" "$@" -cp "$cp" dev.fargatescaler.bench.ColdStart \
@@ -66,7 +67,7 @@ run_side() { # name handler cp event env... -- java-options...
 }
 
 echo "== cold start: $RUNS fresh JVMs per side, interleaved; AWS answered by CannedAwsServer on $ENDPOINT" >&2
-for r in $(seq "$RUNS"); do
+for _ in $(seq "$RUNS"); do
   for side in "${SIDES[@]}"; do
     IFS='|' read -r name handler cp event envs <<<"$side"
     run_side "$name" "$handler" "$cp" "$event" "$envs" | sed "s/^/$name cold /" >> "$OUT/results.txt"
@@ -74,7 +75,7 @@ for r in $(seq "$RUNS"); do
 done
 
 # SnapStart view: priming hooks run between init and the first invocation; then 400 more invocations.
-for r in $(seq 3); do
+for _ in $(seq 3); do
   for side in "${SIDES[@]}"; do
     IFS='|' read -r name handler cp event envs <<<"$side"
     [ "$name" = hello ] && continue
@@ -93,7 +94,7 @@ for side in "${SIDES[@]}"; do
   run_side "$name" "$handler" "$cp" "$event" "$envs" -Dbench.exit=true -XX:ArchiveClassesAtExit="$OUT/$name.jsa" \
     >/dev/null 2>&1 || true
   if [ -s "$OUT/$name.jsa" ]; then
-    for r in $(seq "$RUNS"); do
+    for _ in $(seq "$RUNS"); do
       run_side "$name" "$handler" "$cp" "$event" "$envs" -XX:SharedArchiveFile="$OUT/$name.jsa" \
         | sed "s/^/$name appcds /" >> "$OUT/results.txt"
     done

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Cold-start sides for the scaler, reporter and sweeper (sourced by bench/cold-start.sh).
 ENVIRONMENTS_JSON='[{"name":"dev","tags":["dev"],"cluster":"glfs-dev","taskDefinition":"glfs-runner-dev","containerName":"gitlab-runner","subnets":["subnet-0a1b2c3d"],"securityGroups":["sg-0a1b2c3d"],"launchMode":{"type":"FARGATE"},"maxConcurrentTasks":1000}]'
 GITLAB_ENV="JOB_QUEUE_URL=$ENDPOINT/123456789012/jobs GITLAB_URL=$ENDPOINT GITLAB_TOKEN_SECRET=glfs/gitlab-api-token ENVIRONMENTS=$ENVIRONMENTS_JSON"
