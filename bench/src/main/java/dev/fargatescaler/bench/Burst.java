@@ -157,14 +157,11 @@ public final class Burst {
     }
 
     /**
-     * The ECS client's retries: adaptive mode with the SDK's default 3 attempts, as EcsTaskLauncher.defaultClient
-     * builds it; {@code -Dburst.ecsMaxAttempts=N} tries another number of attempts (a what-if for the design).
+     * The ECS client's retries: adaptive mode with {@link EcsTaskLauncher#MAX_ATTEMPTS} attempts, as
+     * EcsTaskLauncher.defaultClient builds it; {@code -Dburst.ecsMaxAttempts=N} tries another number (what-if).
      */
     private static ClientOverrideConfiguration.Builder ecsRetries(ClientOverrideConfiguration.Builder builder) {
-        Integer attempts = Integer.getInteger("burst.ecsMaxAttempts");
-        if (attempts == null) {
-            return builder.retryStrategy(RetryMode.ADAPTIVE);
-        }
+        int attempts = Integer.getInteger("burst.ecsMaxAttempts", EcsTaskLauncher.MAX_ATTEMPTS);
         return builder.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.adaptiveRetryStrategy()
                 .toBuilder().maxAttempts(attempts).build());
     }
@@ -259,7 +256,7 @@ public final class Burst {
         double steady = at.length > 100 ? (at.length - 100) / ((at[at.length - 1] - at[99]) / 1e9) : Double.NaN;
         System.err.printf(Locale.ROOT, "burst ecs_max_attempts=%s jobs=%d concurrency=%d launched=%d tasks=%d duplicates=%d total_s=%.1f "
                         + "bound_s=%.1f ratio=%.2f launches_per_s=%.1f steady_launches_per_s=%.1f throttled=%d "
-                        + "runtask_calls=%d first_100_s=%.1f%n", Integer.getInteger("burst.ecsMaxAttempts", 3), jobs, concurrency, at.length, fakeEcs.tasks().size(),
+                        + "runtask_calls=%d first_100_s=%.1f%n", Integer.getInteger("burst.ecsMaxAttempts", EcsTaskLauncher.MAX_ATTEMPTS), jobs, concurrency, at.length, fakeEcs.tasks().size(),
                 duplicates, total, bound, total / bound, at.length / total, steady, limit.throttled(),
                 fakeEcs.calls("RunTask") + limit.throttled(), at.length >= 100 ? at[99] / 1e9 : Double.NaN);
         StringBuilder counts = new StringBuilder("scaler decisions:");

@@ -71,12 +71,24 @@ public final class AwsClients {
      */
     public static <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C>
             C build(B builder, RetryMode retryMode, Duration apiCallTimeout) {
+        return build(builder, retryMode, 0, apiCallTimeout);
+    }
+
+    /**
+     * As {@link #build(AwsClientBuilder, RetryMode, Duration)}, with the number of attempts per call (including
+     * the first) instead of the SDK's default of 3; 0 keeps the default.
+     */
+    public static <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C>
+            C build(B builder, RetryMode retryMode, int maxAttempts, Duration apiCallTimeout) {
+        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder().retryStrategy(retryMode);
+        if (maxAttempts > 0) {
+            override.retryStrategy(strategy -> strategy.maxAttempts(maxAttempts));
+        }
         return builder
                 .region(region())
                 .credentialsProvider(credentials())
                 .httpClient(HTTP)
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(retryMode)
+                .overrideConfiguration(override
                         .apiCallTimeout(apiCallTimeout)
                         // Inert except while SnapStart priming runs a call (see PrimingInterceptor).
                         .addExecutionInterceptor(PrimingInterceptor.INSTANCE)

@@ -59,8 +59,19 @@ public final class EcsTaskLauncher implements EcsTasks {
     }
 
     /** The ECS client of a container: adaptive retries, bounded call time. Build it once. */
+    /**
+     * Attempts per ECS call. Fargate launches are rate-limited per account and Region (a bucket of 100 refilled at
+     * 20 per second) and a burst of pending jobs hits that limit at once; with the SDK's default of 3 attempts a
+     * throttled RunTask gives up and the job waits out the queue's backoff (30 s or more). The burst benchmark
+     * measured 1.53 × the launch limit's lower bound for 1,000 jobs with 3 attempts and 1.08 × with 10
+     * (docs/performance.md). Adaptive mode's client-side rate limiter keeps the extra attempts from
+     * becoming a retry storm, and the API call timeout still bounds each call.
+     * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/throttling.html
+     */
+    public static final int MAX_ATTEMPTS = 10;
+
     public static EcsClient defaultClient() {
-        return AwsClients.build(EcsClient.builder(), RetryMode.ADAPTIVE, Duration.ofSeconds(20));
+        return AwsClients.build(EcsClient.builder(), RetryMode.ADAPTIVE, MAX_ATTEMPTS, Duration.ofSeconds(20));
     }
 
     @Override
