@@ -89,7 +89,8 @@ public final class ScalerHandler implements RequestStreamHandler {
         JsonNode event = Json.MAPPER.readTree(input);
         BatchResult result = LambdaLogging.withLogging(context, () -> {
             try {
-                return launcher.process(SqsEvents.parse(event));
+                return launcher.process(SqsEvents.parse(event), () -> context == null
+                        ? Duration.ofDays(1) : Duration.ofMillis(context.getRemainingTimeInMillis()));
             } finally {
                 metrics.flush();
             }

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -58,6 +59,12 @@ public final class JobLauncher {
      * ECS that lasts hours deserves a human (the dead-letter alarm) rather than endless retries.
      */
     public static final Duration RETRY_HORIZON = Duration.ofHours(6);
+
+    /**
+     * Time a message may need in the worst realistic case: one GitLab request (5 s timeout) and the ECS calls of
+     * a launch, each bounded by the ECS client's 20 s API-call timeout but normally well under a second.
+     */
+    public static final Duration TIME_RESERVE = Duration.ofSeconds(20);
 
     private final Environments environments;
     private final Router router;
@@ -99,9 +106,33 @@ public final class JobLauncher {
 
     /** Processes a batch in order; never throws for one message's trouble. */
     public BatchResult process(List<QueueMessage> messages) {
+        return process(messages, () -> Duration.ofDays(1));
+    }
+
+    /**
+     * Processes a batch in order, but starts no new message once less than {@link #TIME_RESERVE} of the
+     * invocation is left: those messages are returned at once (visible again in a second, not deleted), so that a
+     * slow dependency makes the function answer late rather than time out, which would return the whole batch,
+     * including jobs already launched, after the queue's full visibility timeout.
+     *
+     * @param remainingTime the invocation's remaining time (Lambda's {@code getRemainingTimeInMillis})
+     */
+    public BatchResult process(List<QueueMessage> messages, Supplier<Duration> remainingTime) {
         Batch batch = new Batch(new BatchCapacity(ecs::countActiveTasks));
         List<String> failed = new ArrayList<>();
         for (QueueMessage message : messages) {
+            if (remainingTime.get().compareTo(TIME_RESERVE) < 0) {
+                metrics.count(DEFERRED_FOR_TIME);
+                LOG.warn("decision=deferred-for-time: less than {} s of the invocation left, message {} returned "
+                        + "unprocessed", TIME_RESERVE.toSeconds(), message.messageId());
+                try {
+                    visibility.delay(message.receiptHandle(), Duration.ofSeconds(1));
+                } catch (RuntimeException e) {
+                    LOG.warn("could not change the message's visibility ({})", e.getMessage());
+                }
+                failed.add(message.messageId());
+                continue;
+            }
             MDC.put("message_id", String.valueOf(message.messageId()));
             try {
                 if (!process(message, batch)) {

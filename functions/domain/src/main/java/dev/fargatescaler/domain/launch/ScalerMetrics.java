@@ -16,6 +16,7 @@ public final class ScalerMetrics {
     public static final String RETRYABLE_ERROR = "RetryableError";
     public static final String PERMANENT_ERROR = "PermanentError";
     public static final String REQUEUED = "Requeued";
+    public static final String DEFERRED_FOR_TIME = "DeferredForTime";
     /** No dimension, so that one alarm covers every cause. */
     public static final String CONFIGURATION_ERROR = "ScalerConfigurationError";
 

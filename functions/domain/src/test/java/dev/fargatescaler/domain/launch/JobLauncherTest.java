@@ -311,4 +311,24 @@ class JobLauncherTest {
         assertThat(ecs.launches).singleElement()
                 .satisfies(l -> assertThat(l.clientToken()).isEqualTo("glfs-dev-1-93-1"));
     }
+
+    @Test
+    void stopsStartingMessagesWhenTheInvocationIsAboutToTimeOut() {
+        gitLab.pending(1, 5, "main", "dev");
+        gitLab.pending(1, 6, "main", "dev");
+        gitLab.pending(1, 7, "main", "dev");
+        // 60 s left for the first message, then 19 s: the others must not be started.
+        java.util.Iterator<Duration> remaining = List.of(Duration.ofSeconds(60), Duration.ofSeconds(19),
+                Duration.ofSeconds(18)).iterator();
+
+        BatchResult result = launcher.process(List.of(message("m5", pending(1, 5)), message("m6", pending(1, 6)),
+                message("m7", pending(1, 7))), remaining::next);
+
+        assertThat(ecs.launches).singleElement().satisfies(l -> assertThat(l.startedBy()).endsWith("/1/5"));
+        assertThat(result.failedMessageIds()).containsExactly("m6", "m7");
+        assertThat(visibility.delays).containsEntry("receipt-m6", Duration.ofSeconds(1))
+                .containsEntry("receipt-m7", Duration.ofSeconds(1));
+        assertThat(metrics.sum(DEFERRED_FOR_TIME)).isEqualTo(2);
+        assertThat(metrics.sum(LAUNCHED)).isEqualTo(1);
+    }
 }
