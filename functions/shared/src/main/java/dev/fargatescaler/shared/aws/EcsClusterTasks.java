@@ -7,9 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.DesiredStatus;
-import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
-import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 
 /**
  * {@link ClusterTasks} on Amazon ECS: {@code ListTasks(cluster, desiredStatus=RUNNING)} in pages of 100, then
@@ -21,8 +18,6 @@ import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
  */
 public final class EcsClusterTasks implements ClusterTasks {
 
-    private static final int DESCRIBE_BATCH = 100;
-
     private final EcsClient ecs;
 
     public EcsClusterTasks(EcsClient ecs) {
@@ -32,26 +27,11 @@ public final class EcsClusterTasks implements ClusterTasks {
     @Override
     public List<ClusterTasks.Task> ourTasks(String cluster) {
         try {
-            List<String> arns = new ArrayList<>();
-            String next = null;
-            do {
-                ListTasksResponse page = ecs.listTasks(ListTasksRequest.builder()
-                        .cluster(cluster)
-                        .desiredStatus(DesiredStatus.RUNNING)
-                        .maxResults(100)
-                        .nextToken(next)
-                        .build());
-                arns.addAll(page.taskArns());
-                next = page.nextToken();
-            } while (next != null && !next.isEmpty());
             List<ClusterTasks.Task> ours = new ArrayList<>();
-            for (int from = 0; from < arns.size(); from += DESCRIBE_BATCH) {
-                List<String> chunk = arns.subList(from, Math.min(arns.size(), from + DESCRIBE_BATCH));
-                for (software.amazon.awssdk.services.ecs.model.Task task : ecs.describeTasks(r -> r.cluster(cluster).tasks(chunk)).tasks()) {
-                    if (task.startedBy() != null && task.startedBy().startsWith(TaskNaming.STARTED_BY_PREFIX)) {
-                        ours.add(new ClusterTasks.Task(task.taskArn(), task.startedBy(), task.group(),
-                                task.lastStatus(), task.desiredStatus(), task.createdAt(), task.startedAt()));
-                    }
+            for (software.amazon.awssdk.services.ecs.model.Task task : EcsTaskListing.runningTasks(ecs, cluster)) {
+                if (task.startedBy() != null && task.startedBy().startsWith(TaskNaming.STARTED_BY_PREFIX)) {
+                    ours.add(new ClusterTasks.Task(task.taskArn(), task.startedBy(), task.group(),
+                            task.lastStatus(), task.desiredStatus(), task.createdAt(), task.startedAt()));
                 }
             }
             return ours;

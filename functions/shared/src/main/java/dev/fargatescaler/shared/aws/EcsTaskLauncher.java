@@ -6,7 +6,6 @@ import dev.fargatescaler.domain.launch.EcsTasks;
 import dev.fargatescaler.domain.launch.LaunchResult;
 import dev.fargatescaler.domain.launch.TaskLaunch;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -16,12 +15,9 @@ import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
 import software.amazon.awssdk.services.ecs.model.ContainerOverride;
-import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
-import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
-import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
 import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
@@ -50,15 +46,12 @@ import software.amazon.awssdk.services.ecs.model.TaskOverride;
  */
 public final class EcsTaskLauncher implements EcsTasks {
 
-    private static final int DESCRIBE_BATCH = 100;
-
     private final EcsClient ecs;
 
     public EcsTaskLauncher(EcsClient ecs) {
         this.ecs = Objects.requireNonNull(ecs);
     }
 
-    /** The ECS client of a container: adaptive retries, bounded call time. Build it once. */
     /**
      * Attempts per ECS call. Fargate launches are rate-limited per account and Region (a bucket of 100 refilled at
      * 20 per second) and a burst of pending jobs hits that limit at once; with the SDK's default of 3 attempts a
@@ -70,6 +63,7 @@ public final class EcsTaskLauncher implements EcsTasks {
      */
     public static final int MAX_ATTEMPTS = 10;
 
+    /** The ECS client of a container: adaptive retries, bounded call time. Build it once. */
     public static EcsClient defaultClient() {
         return AwsClients.build(EcsClient.builder(), RetryMode.ADAPTIVE, MAX_ATTEMPTS, Duration.ofSeconds(20));
     }
@@ -77,20 +71,8 @@ public final class EcsTaskLauncher implements EcsTasks {
     @Override
     public int countActiveTasks(Environment environment) {
         try {
-            List<String> arns = new ArrayList<>();
-            String next = null;
-            do {
-                ListTasksResponse page = ecs.listTasks(ListTasksRequest.builder()
-                        .cluster(environment.cluster())
-                        .desiredStatus(DesiredStatus.RUNNING)
-                        .maxResults(100)
-                        .nextToken(next)
-                        .build());
-                arns.addAll(page.taskArns());
-                next = page.nextToken();
-            } while (next != null && !next.isEmpty());
             int active = 0;
-            for (Task task : describe(environment, arns)) {
+            for (Task task : EcsTaskListing.runningTasks(ecs, environment.cluster())) {
                 if (environment.group().equals(task.group()) && isActive(task)) {
                     active++;
                 }
@@ -109,7 +91,7 @@ public final class EcsTaskLauncher implements EcsTasks {
             if (arns.isEmpty()) {
                 return false;
             }
-            return describe(environment, arns).stream()
+            return EcsTaskListing.describe(ecs, environment.cluster(), arns).stream()
                     .anyMatch(t -> startedBy.equals(t.startedBy()) && isActive(t));
         } catch (SdkException e) {
             throw AwsErrors.classify("ListTasks by startedBy in cluster " + environment.cluster(), e);
@@ -119,15 +101,6 @@ public final class EcsTaskLauncher implements EcsTasks {
     /** Active = ECS has not decided to stop it; a stopping task no longer takes jobs. */
     private static boolean isActive(Task task) {
         return !"STOPPED".equals(task.desiredStatus()) && !"STOPPED".equals(task.lastStatus());
-    }
-
-    private List<Task> describe(Environment environment, List<String> arns) {
-        List<Task> tasks = new ArrayList<>();
-        for (int from = 0; from < arns.size(); from += DESCRIBE_BATCH) {
-            List<String> chunk = arns.subList(from, Math.min(arns.size(), from + DESCRIBE_BATCH));
-            tasks.addAll(ecs.describeTasks(r -> r.cluster(environment.cluster()).tasks(chunk)).tasks());
-        }
-        return tasks;
     }
 
     @Override
