@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.fargatescaler.deploychecks.Finding.Rule;
+import dev.fargatescaler.testkit.template.CfnYaml;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ class PolicyCheckerTest {
 
     @Test
     void aFunctionWithItsOwnRoleGetsNoImplicitPolicy() {
-        Map<String, Object> template = CfnYaml.parse("""
+        Map<String, Object> template = CfnYaml.parseTemplate("""
                 Resources:
                   F:
                     Type: AWS::Serverless::Function

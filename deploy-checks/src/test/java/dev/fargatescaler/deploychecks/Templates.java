@@ -1,5 +1,6 @@
 package dev.fargatescaler.deploychecks;
 
+import dev.fargatescaler.testkit.template.CfnYaml;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,12 +18,12 @@ final class Templates {
     }
 
     static Map<String, Object> project(String name) {
-        return CfnYaml.load(root().resolve(name));
+        return CfnYaml.read(root().resolve(name));
     }
 
     static Map<String, Object> testTemplate(String name) {
         try {
-            return CfnYaml.load(Path.of(Templates.class.getResource("/templates/" + name).toURI()));
+            return CfnYaml.read(Path.of(Templates.class.getResource("/templates/" + name).toURI()));
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

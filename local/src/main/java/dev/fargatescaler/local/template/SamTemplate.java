@@ -1,6 +1,8 @@
 package dev.fargatescaler.local.template;
 
+import dev.fargatescaler.testkit.template.CfnYaml;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +40,13 @@ public final class SamTemplate {
     }
 
     public static SamTemplate load(Path file) throws IOException {
-        return new SamTemplate(file.toAbsolutePath(), CfnYaml.read(file));
+        try {
+            return new SamTemplate(file.toAbsolutePath(), CfnYaml.read(file));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /** The directory that relative {@code CodeUri}s are resolved against. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.local.runtime.FunctionWorker;
-import dev.fargatescaler.local.template.CfnYaml;
+import dev.fargatescaler.testkit.template.CfnYaml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,6 +1,7 @@
-package dev.fargatescaler.local.template;
+package dev.fargatescaler.testkit.template;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Reads a CloudFormation/SAM template. CloudFormation's YAML short forms ({@code !Ref X}, {@code !Sub "..."},
+ * Reads a CloudFormation/SAM template, for local mode (which runs it) and the deploy checks (which audit it). CloudFormation's YAML short forms ({@code !Ref X}, {@code !Sub "..."},
  * {@code !GetAtt A.B}, {@code !If [...]}...) are custom YAML tags that a plain YAML parser rejects; here each is
  * turned into its long JSON form ({@code {"Ref": "X"}}, {@code {"Fn::Sub": "..."}},
  * {@code {"Fn::GetAtt": ["A", "B"]}}), which is what CloudFormation itself does.
@@ -29,20 +30,31 @@ public final class CfnYaml {
     private CfnYaml() {
     }
 
-    public static Map<String, Object> read(Path file) throws IOException {
+    /** Reads a template file. @throws IllegalArgumentException when it is not a YAML mapping */
+    public static Map<String, Object> read(Path file) {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            Object root = yaml().load(reader);
-            if (!(root instanceof Map<?, ?>)) {
-                throw new IOException(file + " is not a YAML mapping");
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = (Map<String, Object>) root;
-            return map;
+            return mapping(yaml().load(reader), file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
+    /** Parses a template text. @throws IllegalArgumentException when it is not a YAML mapping */
+    public static Map<String, Object> parseTemplate(String text) {
+        return mapping(yaml().load(text), "the template");
+    }
+
+    /** Parses any YAML fragment (an event pattern, a value), short-form tags included. */
     public static Object parse(String text) {
         return yaml().load(text);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mapping(Object root, String what) {
+        if (!(root instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException(what + " is not a YAML mapping");
+        }
+        return (Map<String, Object>) root;
     }
 
     private static Yaml yaml() {

@@ -1,4 +1,4 @@
-package dev.fargatescaler.deploychecks;
+package dev.fargatescaler.testkit.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The CloudFormation YAML reader shared by local mode and the deploy checks. */
 class CfnYamlTest {
 
     @Test
     void shortFormTagsBecomeTheirLongForm() {
-        Map<String, Object> t = CfnYaml.parse("""
+        Map<String, Object> t = CfnYaml.parseTemplate("""
                 A: !Ref Queue
                 B: !GetAtt Queue.Arn
                 C: !Sub "arn:${AWS::Partition}:sqs:${Name}"
@@ -23,7 +24,8 @@ class CfnYamlTest {
                 G: !Join ["", [a, b]]
                 """);
         assertThat(t.get("A")).isEqualTo(Map.of("Ref", "Queue"));
-        assertThat(t.get("B")).isEqualTo(Map.of("Fn::GetAtt", "Queue.Arn"));
+        // The short form A.B is a string; CloudFormation's long form is a two-element list.
+        assertThat(t.get("B")).isEqualTo(Map.of("Fn::GetAtt", List.of("Queue", "Arn")));
         assertThat(t.get("C")).isEqualTo(Map.of("Fn::Sub", "arn:${AWS::Partition}:sqs:${Name}"));
         assertThat(t.get("D")).isEqualTo(Map.of("Fn::If",
                 List.of("IsSsm", "ssm:GetParameter", Map.of("Ref", "AWS::NoValue"))));
@@ -34,24 +36,12 @@ class CfnYamlTest {
     }
 
     @Test
-    void referencesFollowSubVariablesButNotPseudoParametersOrLocals() {
-        Object node = CfnYaml.parse("""
-                R: !Sub
-                  - "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${Name}/${Path}/${!Literal}"
-                  - Name: !Select [1, !Split [":", !Ref TokenSecret]]
-                """).get("R");
-        assertThat(Intrinsics.references(node)).containsExactlyInAnyOrder("TokenSecret", "Path");
-    }
-
-    @Test
-    void alternativesCoverBothBranchesAndDropNoValue() {
-        Object node = CfnYaml.parse("X: !If [C, [a, b], !If [D, c, !Ref AWS::NoValue]]").get("X");
-        assertThat(Intrinsics.alternatives(node)).containsExactly(List.of("a", "b"), "c");
-        assertThat(Intrinsics.elements(node)).containsExactly("a", "b", "c");
+    void duplicateKeysAreRefused() {
+        assertThatThrownBy(() -> CfnYaml.parseTemplate("A: 1\nA: 2\n")).hasMessageContaining("duplicate");
     }
 
     @Test
     void aTemplateMustBeAMapping() {
-        assertThatThrownBy(() -> CfnYaml.parse("- a\n- b\n")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CfnYaml.parseTemplate("- a\n- b\n")).isInstanceOf(IllegalArgumentException.class);
     }
 }
