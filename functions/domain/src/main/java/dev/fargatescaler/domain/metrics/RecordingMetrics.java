@@ -37,8 +37,4 @@ public final class RecordingMetrics implements Metrics {
                 .filter(p -> p.name().equals(name) && Objects.equals(p.dimensions().get(dimension), value))
                 .mapToDouble(Point::value).sum();
     }
-
-    public synchronized void clear() {
-        points.clear();
-    }
 }

@@ -48,9 +48,4 @@ public final class CachingSecretSource implements SecretSource {
             throw e;
         }
     }
-
-    /** Forgets every cached value (for example after a SnapStart restore). */
-    public void invalidate() {
-        cache.clear();
-    }
 }
