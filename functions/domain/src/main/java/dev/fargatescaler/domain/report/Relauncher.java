@@ -45,12 +45,17 @@ public final class Relauncher {
         this.clock = Objects.requireNonNull(clock);
     }
 
-    /** Whether an outcome means the task never got to run the job. */
+    /**
+     * Whether an outcome means the task never got to run the job. Not {@code Idle}: the runner asked GitLab for
+     * a job for the whole wait timeout and got none, so the job was taken by another runner or canceled (and a
+     * still-pending job is found by the catch-up). Not {@code RunnerRefused}: GitLab refuses the environment's
+     * token, so every relaunch would be refused too; that is a configuration problem, alarmed on, not retried.
+     */
     public static boolean callsForRelaunch(OutcomeClassifier.Classification classification) {
         return switch (classification.outcome()) {
             case FAILED_TO_START, SPOT_INTERRUPTED -> true;
-            case REAPED -> "StuckBeforeRunning".equals(classification.reason());
-            default -> false;
+            case REAPED -> OutcomeClassifier.STUCK_BEFORE_RUNNING.equals(classification.reason());
+            case SUCCEEDED, IDLE, RUNNER_REFUSED, RUNNER_FAILED, OTHER -> false;
         };
     }
 
