@@ -30,6 +30,8 @@ chmod 0755 "$work"
 mkdir -p "$work/bin" "$work/home" "$work/tmp" "$work/jobs"
 chown "$JOB_USER" "$work/home"
 chmod 1777 "$work/tmp"
+# The entrypoint refuses a job shell that anyone but root could change; a checkout made with a loose umask would be.
+chmod go-w "$here/../job-shell" "$here/../job-shell/bash"
 cp "$here/fake-gitlab-runner" "$work/bin/gitlab-runner"
 chmod 0755 "$work/bin/gitlab-runner"
 
