@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * number, hence a new RunTask {@code clientToken}) only while GitLab still says it is pending; after
  * {@code maxAttempts} relaunches the reporter gives up with an error log and the {@code RelaunchGaveUp} metric.
  *
- * <p>A Spot-interrupted task whose runner had already taken the job is not relaunched: GitLab then reports the
- * job as running (and later failed), not pending. The check is safe against a runner that took another
+ * <p>A Spot-interrupted task whose runner had already taken the job is not relaunched: the runner aborted the job
+ * on the stop signal and reported it failed (runner/entrypoint.sh), so GitLab no longer says pending. The check is safe against a runner that took another
  * eligible job than the one that launched it: only the launching job's own status matters.
  */
 public final class Relauncher {
