@@ -26,6 +26,8 @@ class ObservabilityContractTest {
     private static final Pattern SEARCH_NAMES = Pattern.compile("MetricName=\\(?(\\\\?\"[A-Za-z]+\\\\?\"(?: OR \\\\?\"[A-Za-z]+\\\\?\")*)");
     private static final Pattern LIST_METRIC = Pattern.compile("\\[\"\\$\\{MetricsNamespace}\", \"([A-Za-z]+)\"|\\[\"\\.\", \"([A-Za-z]+)\", \"\\.\", \"\\.\"]");
     private static final Pattern QUOTED = Pattern.compile("\"([A-Za-z]+)\"");
+    /** A dimension value a SEARCH expression filters on, e.g. {@code Outcome=\"Idle\"}. */
+    private static final Pattern DIMENSION_VALUE = Pattern.compile("(Environment|Reason|Outcome)=\\\\?\"([A-Za-z]+)\\\\?\"");
 
     private static final Map<String, Object> TEMPLATE = Templates.project("template.yaml");
 
@@ -51,12 +53,22 @@ class ObservabilityContractTest {
             metrics.add(listed.group(1) != null ? listed.group(1) : listed.group(2));
         }
 
+        Set<String> dimensionValues = new LinkedHashSet<>();
+        Matcher values = DIMENSION_VALUE.matcher(body);
+        while (values.find()) {
+            dimensionValues.add(values.group(2));
+        }
+
         assertThat(metrics).as("metrics read from the dashboard").contains("Launched", "StartLatency",
                 "EstimatedCost", "LaunchFailed", "TasksStopped", "WebhookQueued");
         assertThat(dimensions).containsExactlyInAnyOrder("Environment", "Reason", "Outcome");
+        assertThat(dimensionValues).as("outcomes the dashboard filters on (tasks that ran no job)")
+                .contains("Idle", "RunnerRefused");
         Set<String> emitted = literalsInFunctionCode();
         assertThat(metrics).allSatisfy(m -> assertThat(emitted).as("metric %s is emitted by some function", m).contains(m));
         assertThat(dimensions).allSatisfy(d -> assertThat(emitted).as("dimension %s is used by some function", d).contains(d));
+        assertThat(dimensionValues).allSatisfy(v -> assertThat(emitted)
+                .as("dimension value %s is emitted by some function (e.g. a TaskOutcome metric name)", v).contains(v));
     }
 
     @Test
@@ -79,7 +91,8 @@ class ObservabilityContractTest {
             }
         }
 
-        assertThat(watched).contains("ScalerConfigurationError", "LaunchFailed", "Launched", "WebhookEnqueueFailed");
+        assertThat(watched).contains("ScalerConfigurationError", "LaunchFailed", "Launched", "WebhookEnqueueFailed",
+                "RunnerRefused");
         assertThat(watched).isSubsetOf(literalsInFunctionCode());
     }
 

@@ -38,7 +38,8 @@ public final class OutcomeClassifier {
      * The result.
      *
      * @param reason   a short code: the error name for start failures ({@code CannotPullContainerError}), the
-     *                 stop code for interruptions and other stops, {@code ExitCode} for a runner failure
+     *                 stop code for interruptions and other stops, {@code NoJob}, {@code TokenRefused},
+     *                 {@code Misconfigured} or {@code ExitCode} for what the runner container said
      * @param exitCode the runner container's exit code, when ECS reported one
      */
     public record Classification(TaskOutcome outcome, String reason, Integer exitCode) {
@@ -47,7 +48,28 @@ public final class OutcomeClassifier {
         public String metricReason() {
             return START_FAILURES.contains(reason) ? reason : "Other";
         }
+
+        /**
+         * Whether the task ran a job: true after a job, false when it certainly ran none (never started, idle,
+         * refused, misconfigured, reaped before RUNNING), null when the event cannot tell (a stop or a crash while
+         * the runner may have had a job).
+         */
+        public Boolean ranJob() {
+            return switch (outcome) {
+                case SUCCEEDED -> true;
+                case IDLE, RUNNER_REFUSED, FAILED_TO_START -> false;
+                case RUNNER_FAILED -> MISCONFIGURED.equals(reason) ? false : null;
+                case REAPED -> STUCK_BEFORE_RUNNING.equals(reason) ? false : null;
+                default -> null;
+            };
+        }
     }
+
+    /** Reasons of the outcomes that the runner's exit code decides (runner/entrypoint.sh, RunnerExitCodes). */
+    public static final String NO_JOB = "NoJob";
+    public static final String TOKEN_REFUSED = "TokenRefused";
+    public static final String MISCONFIGURED = "Misconfigured";
+    public static final String STUCK_BEFORE_RUNNING = "StuckBeforeRunning";
 
     private OutcomeClassifier() {
     }
@@ -57,7 +79,7 @@ public final class OutcomeClassifier {
         Integer exitCode = task.runnerContainer().map(TaskStateChange.Container::exitCode).orElse(null);
         if (ReaperReason.isReaper(task.stoppedReason())) {
             return new Classification(TaskOutcome.REAPED, ReaperReason.isStuck(task.stoppedReason())
-                    ? "StuckBeforeRunning" : "OverLifetime", exitCode);
+                    ? STUCK_BEFORE_RUNNING : "OverLifetime", exitCode);
         }
         if (SPOT_INTERRUPTION.equals(stopCode) || TERMINATION_NOTICE.equals(stopCode)) {
             return new Classification(TaskOutcome.SPOT_INTERRUPTED, stopCode, exitCode);
@@ -69,14 +91,28 @@ public final class OutcomeClassifier {
         }
         if (stopCode == null || ESSENTIAL_CONTAINER_EXITED.equals(stopCode)) {
             if (exitCode != null) {
-                return exitCode == 0
-                        ? new Classification(TaskOutcome.SUCCEEDED, "ExitCode", 0)
-                        : new Classification(TaskOutcome.RUNNER_FAILED, error.orElse("ExitCode"), exitCode);
+                return byExitCode(exitCode, error);
             }
         }
         // UserInitiated (someone else stopped it), ServiceSchedulerInitiated, InfrastructureHealth, unknown codes.
         return new Classification(TaskOutcome.OTHER,
                 stopCode != null ? stopCode : error.orElse("Unknown"), exitCode);
+    }
+
+    /**
+     * A container that exited by itself: its exit code is what the entrypoint decided from the runner's log
+     * (runner/entrypoint.sh). A stop from outside (StopTask, Spot, the reaper) is judged by its stop code instead.
+     */
+    private static Classification byExitCode(int exitCode, Optional<String> error) {
+        return switch (exitCode) {
+            case RunnerExitCodes.JOB_RAN -> new Classification(TaskOutcome.SUCCEEDED, "ExitCode", exitCode);
+            case RunnerExitCodes.NO_JOB -> new Classification(TaskOutcome.IDLE, NO_JOB, exitCode);
+            case RunnerExitCodes.TOKEN_REFUSED -> new Classification(TaskOutcome.RUNNER_REFUSED, TOKEN_REFUSED,
+                    exitCode);
+            case RunnerExitCodes.MISCONFIGURED -> new Classification(TaskOutcome.RUNNER_FAILED, MISCONFIGURED,
+                    exitCode);
+            default -> new Classification(TaskOutcome.RUNNER_FAILED, error.orElse("ExitCode"), exitCode);
+        };
     }
 
     /** The error name at the start of {@code stoppedReason}, else of the first container reason that has one. */

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * number, hence a new RunTask {@code clientToken}) only while GitLab still says it is pending; after
  * {@code maxAttempts} relaunches the reporter gives up with an error log and the {@code RelaunchGaveUp} metric.
  *
- * <p>A Spot-interrupted task whose runner had already taken the job is not relaunched: GitLab then reports the
- * job as running (and later failed), not pending. The check is safe against a runner that took another
+ * <p>A Spot-interrupted task whose runner had already taken the job is not relaunched: the runner aborted the job
+ * on the stop signal and reported it failed (runner/entrypoint.sh), so GitLab no longer says pending. The check is safe against a runner that took another
  * eligible job than the one that launched it: only the launching job's own status matters.
  */
 public final class Relauncher {
@@ -45,12 +45,17 @@ public final class Relauncher {
         this.clock = Objects.requireNonNull(clock);
     }
 
-    /** Whether an outcome means the task never got to run the job. */
+    /**
+     * Whether an outcome means the task never got to run the job. Not {@code Idle}: the runner asked GitLab for
+     * a job for the whole wait timeout and got none, so the job was taken by another runner or canceled (and a
+     * still-pending job is found by the catch-up). Not {@code RunnerRefused}: GitLab refuses the environment's
+     * token, so every relaunch would be refused too; that is a configuration problem, alarmed on, not retried.
+     */
     public static boolean callsForRelaunch(OutcomeClassifier.Classification classification) {
         return switch (classification.outcome()) {
             case FAILED_TO_START, SPOT_INTERRUPTED -> true;
-            case REAPED -> "StuckBeforeRunning".equals(classification.reason());
-            default -> false;
+            case REAPED -> OutcomeClassifier.STUCK_BEFORE_RUNNING.equals(classification.reason());
+            case SUCCEEDED, IDLE, RUNNER_REFUSED, RUNNER_FAILED, OTHER -> false;
         };
     }
 

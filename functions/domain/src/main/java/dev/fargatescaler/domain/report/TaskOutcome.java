@@ -5,8 +5,15 @@ package dev.fargatescaler.domain.report;
  * {@code TasksStopped} and the {@code outcome} field of the task report: stable, never renamed.
  */
 public enum TaskOutcome {
-    /** The runner's container exited with code 0: it ran a job (or waited idle) and ended normally. */
+    /**
+     * The runner's container exited with code 0: the runner took a job and ran it (the job itself may have passed or
+     * failed: that is GitLab's to say). With an image older than the entrypoint's exit codes, also an idle runner.
+     */
     SUCCEEDED("Succeeded"),
+    /** No job came within the wait timeout (exit 79): most likely another runner took the job. Billed all the same. */
+    IDLE("Idle"),
+    /** GitLab refused the runner token (exit 77): the environment's token was reset or its runner deleted. */
+    RUNNER_REFUSED("RunnerRefused"),
     /** The runner's container exited with a non-zero code: the runner itself failed (not the CI job). */
     RUNNER_FAILED("RunnerFailed"),
     /** The task never ran: image pull, network (ENI, secrets) or container start failed. */

@@ -38,6 +38,7 @@ public record TaskReport(
         put(f, "attempt", attempt);
         put(f, "outcome", classification.outcome().metricName());
         put(f, "reason", classification.reason());
+        put(f, "ran_job", classification.ranJob());
         put(f, "stop_code", task.stopCode());
         put(f, "stopped_reason", task.stoppedReason());
         put(f, "exit_code", classification.exitCode());

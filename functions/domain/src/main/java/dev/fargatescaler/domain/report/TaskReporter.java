@@ -131,6 +131,12 @@ public final class TaskReporter {
                 CostEstimate.of(task, prices, costHints(environment), defaultArchitecture), relaunch);
         sink.publish(report);
         recordMetrics(report);
+        if (classification.outcome() == TaskOutcome.RUNNER_REFUSED) {
+            LOG.error("runner token refused: GitLab answered 403 to the runner of environment {}, so it ran no job and "
+                    + "nothing was relaunched. The environment's runner token was reset or its runner deleted in "
+                    + "GitLab: store the current glrt- token in the environment's RunnerTokenSecretArn secret "
+                    + "(docs/operations.md)", environment);
+        }
         memory.remember(task);
         return new Result(Result.REPORTED, classification.outcome().metricName(), report);
     }
@@ -145,6 +151,10 @@ public final class TaskReporter {
         }
         if (outcome == TaskOutcome.SPOT_INTERRUPTED) {
             metrics.count("SpotInterruptions", env);
+        }
+        if (outcome == TaskOutcome.RUNNER_REFUSED) {
+            // Its own metric, so that one alarm (on the Service total) covers every environment.
+            metrics.count("RunnerRefused", env);
         }
         record("StartLatency", report.durations().startLatency(), MetricUnit.MILLISECONDS, env);
         record("ImagePullTime", report.durations().imagePull(), MetricUnit.MILLISECONDS, env);

@@ -13,6 +13,8 @@ class OutcomeClassifierTest {
     @ParameterizedTest(name = "{0} -> {1} ({2})")
     @CsvSource({
             "stopped-success, SUCCEEDED, ExitCode, 0",
+            "stopped-idle, IDLE, NoJob, 79",
+            "stopped-refused, RUNNER_REFUSED, TokenRefused, 77",
             "stopped-exit-nonzero, RUNNER_FAILED, ExitCode, 1",
             "stopped-cannot-pull, FAILED_TO_START, CannotPullContainerError, ",
             "stopped-resource-initialization, FAILED_TO_START, ResourceInitializationError, ",
@@ -54,6 +56,36 @@ class OutcomeClassifierTest {
         assertThat(c.reason()).isEqualTo("OutOfMemoryError");
         assertThat(c.exitCode()).isEqualTo(137);
         assertThat(c.metricReason()).as("not a start failure: bounded to Other").isEqualTo("Other");
+    }
+
+    @Test
+    void misconfiguredTaskIsARunnerFailureNamedSo() {
+        ObjectNode event = SampleEvents.reporter("stopped-exit-nonzero");
+        ((ObjectNode) SampleEvents.detail(event).get("containers").get(0)).put("exitCode", 78);
+
+        Classification c = OutcomeClassifier.classify(TaskStateChangeParser.parse(event));
+
+        assertThat(c.outcome()).isEqualTo(TaskOutcome.RUNNER_FAILED);
+        assertThat(c.reason()).isEqualTo("Misconfigured");
+        assertThat(c.exitCode()).isEqualTo(78);
+    }
+
+    @Test
+    void theEntrypointsExitCodesCountOnlyWhenTheContainerExitedByItself() {
+        ObjectNode event = SampleEvents.reporter("stopped-idle");
+        SampleEvents.detail(event).put("stopCode", "UserInitiated");
+        SampleEvents.detail(event).put("stoppedReason", "Task stopped by user");
+
+        assertThat(OutcomeClassifier.classify(TaskStateChangeParser.parse(event)).outcome())
+                .as("a task stopped from outside is judged by how it was stopped").isEqualTo(TaskOutcome.OTHER);
+    }
+
+    @Test
+    void noJobAndRefusalAreNotRelaunched() {
+        assertThat(Relauncher.callsForRelaunch(OutcomeClassifier.classify(SampleEvents.parsed("stopped-idle"))))
+                .as("an idle task's job was most likely taken by another runner").isFalse();
+        assertThat(Relauncher.callsForRelaunch(OutcomeClassifier.classify(SampleEvents.parsed("stopped-refused"))))
+                .as("a refused token refuses every relaunch too").isFalse();
     }
 
     @Test

@@ -80,6 +80,55 @@ class TaskReporterTest {
     }
 
     @Test
+    void reportsAnIdleTaskAsIdleWithItsCostAndNoRelaunch() {
+        TaskReporter.Result result = reporter.handle(SampleEvents.reporter("stopped-idle"));
+
+        assertThat(result.reason()).isEqualTo("Idle");
+        assertThat(result.report().fields())
+                .containsEntry("outcome", "Idle")
+                .containsEntry("reason", "NoJob")
+                .containsEntry("exit_code", 79)
+                .containsEntry("ran_job", false)
+                .containsEntry("relaunch", "not-needed")
+                .containsKey("cost_usd");
+        assertThat((Double) result.report().fields().get("cost_usd")).as("idle time is billed too").isPositive();
+        assertThat(metrics.sum("TasksStopped", "Outcome", "Idle")).isEqualTo(1);
+        assertThat(metrics.sum("EstimatedCost", "Environment", "dev")).isPositive();
+        assertThat(metrics.sum("RunnerRefused")).isZero();
+        assertThat(queue.jobs).isEmpty();
+        assertThat(gitlab.calls).isZero();
+    }
+
+    @Test
+    void reportsARefusedTokenCountsItForTheAlarmAndDoesNotRelaunch() {
+        TaskReporter.Result result = reporter.handle(SampleEvents.reporter("stopped-refused"));
+
+        assertThat(result.reason()).isEqualTo("RunnerRefused");
+        assertThat(result.report().fields())
+                .containsEntry("outcome", "RunnerRefused")
+                .containsEntry("reason", "TokenRefused")
+                .containsEntry("exit_code", 77)
+                .containsEntry("ran_job", false)
+                .containsEntry("relaunch", "not-needed")
+                .containsKey("cost_usd");
+        assertThat(metrics.sum("RunnerRefused", "Environment", "dev")).isEqualTo(1);
+        assertThat(metrics.sum("TasksStopped", "Outcome", "RunnerRefused")).isEqualTo(1);
+        assertThat(queue.jobs).as("a refused token would refuse the relaunch too: no loop").isEmpty();
+        assertThat(gitlab.calls).isZero();
+    }
+
+    @Test
+    void saysWhetherTheTaskRanAJob() {
+        assertThat(reporter.handle(SampleEvents.reporter("stopped-success")).report().fields())
+                .containsEntry("ran_job", true);
+        assertThat(reporter.handle(SampleEvents.reporter("stopped-cannot-pull")).report().fields())
+                .containsEntry("ran_job", false);
+        assertThat(reporter.handle(SampleEvents.reporter("stopped-spot-interruption")).report().fields())
+                .as("unknown: the runner may or may not have taken a job before Spot took the task")
+                .doesNotContainKey("ran_job");
+    }
+
+    @Test
     void usesTheEnvironmentsCostHintsWhenTheEventLacksTheTaskSize() {
         TaskReporter withHints = new TaskReporter(new Relauncher(gitlab, queue, metrics, 2, clock), reports::add,
                 metrics, new TaskEventMemory(100), PriceTable.DEFAULT,
@@ -291,16 +340,18 @@ class TaskReporterTest {
         gitlab.jobs.put(1979L, job(1979, "pending"));
         for (String name : List.of("running", "deprovisioning", "stopped-success", "stopped-exit-nonzero",
                 "stopped-cannot-pull", "stopped-resource-initialization", "stopped-spot-interruption",
-                "stopped-termination-notice", "stopped-reaped", "foreign-stopped")) {
+                "stopped-termination-notice", "stopped-reaped", "foreign-stopped", "stopped-idle",
+                "stopped-refused")) {
             reporter.handle(SampleEvents.reporter(name));
         }
 
         assertThat(reports).extracting(r -> r.classification().outcome()).containsExactly(
                 TaskOutcome.SUCCEEDED, TaskOutcome.RUNNER_FAILED, TaskOutcome.FAILED_TO_START,
                 TaskOutcome.FAILED_TO_START, TaskOutcome.SPOT_INTERRUPTED, TaskOutcome.SPOT_INTERRUPTED,
-                TaskOutcome.REAPED);
+                TaskOutcome.REAPED, TaskOutcome.IDLE, TaskOutcome.RUNNER_REFUSED);
         assertThat(reports.get(0).fields().keySet()).containsExactly("environment", "cluster", "task_id",
-                "project_id", "job_id", "attempt", "outcome", "reason", "stop_code", "stopped_reason", "exit_code",
+                "project_id", "job_id", "attempt", "outcome", "reason", "ran_job", "stop_code", "stopped_reason",
+                "exit_code",
                 "provisioning_ms", "pull_ms", "start_latency_ms", "run_ms", "billed_s", "cpu", "memory_mb",
                 "architecture", "launch", "cost_usd", "platform_version", "availability_zone", "task_definition",
                 "created_at", "started_at", "stopped_at", "relaunch");
