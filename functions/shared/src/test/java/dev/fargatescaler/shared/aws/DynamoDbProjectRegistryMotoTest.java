@@ -97,6 +97,19 @@ class DynamoDbProjectRegistryMotoTest {
     }
 
     @Test
+    void snapStartPrimingMarshalsTheWebhooksWriteWithoutSendingIt() {
+        DynamoDbClient production = AwsClients.build(DynamoDbClient.builder(),
+                software.amazon.awssdk.core.retry.RetryMode.STANDARD, Duration.ofSeconds(1));
+
+        new DynamoDbProjectRegistry(production, "projects", 1).prime();
+
+        assertThat(dynamo.scan(r -> r.tableName("projects")).items()).isEmpty();
+        // A client without the priming interceptor would send it: priming refuses rather than write.
+        assertThatThrownBy(() -> new DynamoDbProjectRegistry(dynamo, "projects", 1).prime())
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aMissingTableIsAConfigurationErrorAndAnUnreachableOneRetryable() {
         DynamoDbProjectRegistry missing = new DynamoDbProjectRegistry(dynamo, "no-such-table", 100);
         assertThatThrownBy(() -> missing.seen(1, T0)).isInstanceOf(ConfigurationException.class);
