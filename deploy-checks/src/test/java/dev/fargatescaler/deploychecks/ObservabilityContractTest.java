@@ -52,7 +52,8 @@ class ObservabilityContractTest {
         }
 
         assertThat(metrics).as("metrics read from the dashboard").contains("Launched", "StartLatency",
-                "EstimatedCost", "LaunchFailed", "TasksStopped", "WebhookQueued");
+                "EstimatedCost", "LaunchFailed", "TasksStopped", "WebhookQueued", "CatchUpSweepAge",
+                "CatchUpProjects", "JobNotVisible", "CatchUpQueued");
         assertThat(dimensions).containsExactlyInAnyOrder("Environment", "Reason", "Outcome");
         Set<String> emitted = literalsInFunctionCode();
         assertThat(metrics).allSatisfy(m -> assertThat(emitted).as("metric %s is emitted by some function", m).contains(m));
@@ -79,7 +80,8 @@ class ObservabilityContractTest {
             }
         }
 
-        assertThat(watched).contains("ScalerConfigurationError", "LaunchFailed", "Launched", "WebhookEnqueueFailed");
+        assertThat(watched).contains("ScalerConfigurationError", "LaunchFailed", "Launched", "WebhookEnqueueFailed",
+                "CatchUpSweepAge", "CatchUpDiscoveryFailed", "JobNotVisible");
         assertThat(watched).isSubsetOf(literalsInFunctionCode());
     }
 

@@ -31,11 +31,11 @@ public final class DynamoDbProjectRegistry implements ProjectSightings, ProjectR
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbProjectRegistry.class);
 
-    static final String PROJECT_ID = "projectId";
+    public static final String PROJECT_ID = "projectId";
     static final String FIRST_SEEN = "firstSeenAt";
     static final String LAST_SEEN = "lastSeenAt";
     static final String LAST_SWEPT = "lastSweptAt";
-    static final String EXPIRES = "expiresAt";
+    public static final String EXPIRES = "expiresAt";
 
     /** How long an item outlives its last sighting: longer than the longest active window the sweeper allows. */
     public static final Duration RETENTION = Duration.ofDays(31);
