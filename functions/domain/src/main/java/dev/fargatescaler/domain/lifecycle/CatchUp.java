@@ -83,6 +83,7 @@ public final class CatchUp {
     /**
      * What the run did.
      *
+     * @param notVisible projects GitLab would not list for this token (skipped, counted as {@code JobNotVisible})
      * @param stoppedBy null when every project was walked to its last page; else why the run ended early
      *                  ({@code GitLabRateLimited}, {@code MaxPages}, {@code MaxJobs}, {@code TimeBudget}…)
      */
