@@ -160,10 +160,23 @@ class ReporterHandlerTest {
 
     @Test
     void aDeletedJobIsNotRelaunched() throws IOException {
-        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/380/jobs/1979")).willReturn(notFound()));
+        // GitLab's answer for a job missing from a readable project: RecordNotFound (gitlabhq lib/api/api.rb).
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/380/jobs/1979")).willReturn(notFound()
+                .withHeader("Content-Type", "application/json").withBody("{\"message\":\"404 Not found\"}")));
 
         assertThat(invoke("stopped-cannot-pull").at("/report/relaunch").asText()).isEqualTo("job-not-found");
         assertThat(drainQueue()).isEmpty();
+    }
+
+    @Test
+    void aJobTheTokenCannotSeeIsRelaunchedUnverifiedNotDropped() throws IOException {
+        // find_project! (gitlabhq lib/api/helpers.rb): a project the token's user cannot read, or none at all.
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/380/jobs/1979")).willReturn(notFound()
+                .withHeader("Content-Type", "application/json").withBody("{\"message\":\"404 Project Not Found\"}")));
+
+        assertThat(invoke("stopped-cannot-pull").at("/report/relaunch").asText()).isEqualTo("queued-unverified");
+        assertThat(drainQueue()).hasSize(1);
+        assertThat(metrics.sum("JobNotVisible")).isEqualTo(1);
     }
 
     @Test

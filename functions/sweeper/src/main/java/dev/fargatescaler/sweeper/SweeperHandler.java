@@ -10,6 +10,7 @@ import dev.fargatescaler.domain.gitlab.GitLabJob;
 import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.domain.lifecycle.Budget;
 import dev.fargatescaler.domain.lifecycle.CatchUp;
+import dev.fargatescaler.domain.lifecycle.CatchUpProjects;
 import dev.fargatescaler.domain.lifecycle.Reaper;
 import dev.fargatescaler.domain.lifecycle.Sweeper;
 import dev.fargatescaler.domain.metrics.Metrics;
@@ -18,6 +19,7 @@ import dev.fargatescaler.domain.webhook.CachingSecretSource;
 import dev.fargatescaler.domain.webhook.JobQueue;
 import dev.fargatescaler.shared.aws.AwsClients;
 import dev.fargatescaler.shared.aws.AwsSecretSource;
+import dev.fargatescaler.shared.aws.DynamoDbProjectRegistry;
 import dev.fargatescaler.shared.aws.EcsClusterTasks;
 import dev.fargatescaler.shared.aws.SqsJobQueue;
 import dev.fargatescaler.shared.config.EnvReader;
@@ -35,6 +37,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -110,14 +113,18 @@ public final class SweeperHandler implements RequestStreamHandler {
         catchUp.put("queued", result.catchUp().queued());
         catchUp.put("alreadyRunning", result.catchUp().alreadyRunning());
         catchUp.put("skipped", result.catchUp().skipped());
+        catchUp.put("notVisible", result.catchUp().notVisible());
         catchUp.put("stoppedBy", result.catchUp().stoppedBy());
+        catchUp.put("projects", result.catchUpProjects());
+        catchUp.put("sweepAgeSeconds", result.sweepAgeSeconds());
         return node;
     }
 
     private static Sweeper wire(SweeperConfig config, Metrics metrics) {
         Environments environments = EnvironmentsLoader.load(config.environments(),
                 () -> AwsClients.build(SsmClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(10)));
-        LOG.info("sweeper configured with environments {} and {} catch-up project(s)", environments.names(),
+        LOG.info("sweeper configured with environments {}, catch-up discovery {} and {} listed project(s)",
+                environments.names(), config.projectsTable() == null ? "off" : "on (" + config.projectsTable() + ")",
                 config.projectIds().size());
         // Standard (not adaptive) retries: the sweeper makes few calls, and must not wait on a client-side limiter.
         EcsClient ecs = AwsClients.build(EcsClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(20));
@@ -136,11 +143,23 @@ public final class SweeperHandler implements RequestStreamHandler {
             queue = new SqsJobQueue(sqs, config.queueUrl());
         }
         CatchUp catchUp = new CatchUp(gitlab, queue, new Router(environments), metrics, Clock.systemUTC());
-        return new Sweeper(environments, reaper, catchUp, config.projectIds(),
-                new CatchUp.Limits(config.maxPages(), config.maxJobs()));
+        return new Sweeper(environments, reaper, catchUp, catchUpProjects(config, metrics),
+                new CatchUp.Limits(config.maxPages(), config.maxJobs(), config.maxPagesPerProject()));
     }
 
-    /** Stands in for GitLab when no catch-up project is configured: the catch-up then never calls it. */
+    /** The listed projects and, when the table is configured, those the webhook has seen. */
+    static CatchUpProjects catchUpProjects(SweeperConfig config, Metrics metrics) {
+        DynamoDbProjectRegistry registry = null;
+        if (config.projectsTable() != null) {
+            DynamoDbClient dynamo = AwsClients.build(DynamoDbClient.builder(), RetryMode.STANDARD,
+                    Duration.ofSeconds(10));
+            registry = new DynamoDbProjectRegistry(dynamo, config.projectsTable(),
+                    SweeperConfig.MAX_DISCOVERED_PROJECTS);
+        }
+        return new CatchUpProjects(config.projectIds(), registry, config.activeWindow(), metrics, Clock.systemUTC());
+    }
+
+    /** Stands in for GitLab when the catch-up is off: it then never calls it. */
     private static final GitLabApi NO_GITLAB = new GitLabApi() {
         @Override
         public Optional<GitLabJob> job(long projectId, long jobId) {

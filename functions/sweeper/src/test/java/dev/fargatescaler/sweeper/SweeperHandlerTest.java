@@ -18,10 +18,12 @@ import dev.fargatescaler.domain.job.PendingJob;
 import dev.fargatescaler.domain.job.PendingJobCodec;
 import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.domain.lifecycle.CatchUp;
+import dev.fargatescaler.domain.lifecycle.CatchUpProjects;
 import dev.fargatescaler.domain.lifecycle.Reaper;
 import dev.fargatescaler.domain.lifecycle.Sweeper;
 import dev.fargatescaler.domain.metrics.RecordingMetrics;
 import dev.fargatescaler.domain.routing.Router;
+import dev.fargatescaler.shared.aws.DynamoDbProjectRegistry;
 import dev.fargatescaler.shared.aws.EcsClusterTasks;
 import dev.fargatescaler.shared.aws.SqsJobQueue;
 import dev.fargatescaler.shared.gitlab.GitLabHttpApi;
@@ -46,6 +48,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
@@ -132,7 +138,7 @@ class SweeperHandlerTest {
         assertThat(describe("glfs-dev", young).desiredStatus()).isEqualTo("RUNNING");
         assertThat(describe("glfs-dev", foreign).desiredStatus()).isEqualTo("RUNNING");
 
-        assertThat(summary.at("/catchUp/pages").asInt()).as("two pages through the Link header").isEqualTo(2);
+        assertThat(summary.at("/catchUp/pages").asInt()).as("five pending jobs fit one page of 100").isEqualTo(1);
         assertThat(summary.at("/catchUp/pendingSeen").asInt()).isEqualTo(5);
         assertThat(summary.at("/catchUp/alreadyRunning").asInt()).isEqualTo(1);
         assertThat(summary.at("/catchUp/skipped").asInt()).as("the gpu job").isEqualTo(1);
@@ -146,6 +152,29 @@ class SweeperHandlerTest {
         });
         assertThat(metrics.sum("TasksReaped", "Environment", "dev")).isEqualTo(1);
         assertThat(metrics.sum("CatchUpQueued")).isEqualTo(3);
+    }
+
+    @Test
+    void withoutAnyListedProjectTheCatchUpWalksTheProjectsTheWebhookSaw() throws Exception {
+        DynamoDbClient dynamo = MotoClients.build(DynamoDbClient.builder(), moto.endpoint());
+        dynamo.createTable(r -> r.tableName("glfs-projects").billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(k -> k.attributeName("projectId").keyType(KeyType.HASH))
+                .attributeDefinitions(a -> a.attributeName("projectId").attributeType(ScalarAttributeType.N)));
+        DynamoDbProjectRegistry registry = new DynamoDbProjectRegistry(dynamo, "glfs-projects", 100);
+        // What the webhook's adapter writes for an authenticated Job Hook of project 42 (and an old one of 7).
+        registry.seen(42, Instant.now().minusSeconds(30));
+        registry.seen(7, Instant.now().minus(Duration.ofDays(8)));
+
+        JsonNode summary = invoke(handler(new CatchUpProjects(List.of(), registry, Duration.ofDays(7), metrics,
+                Clock.systemUTC())), null);
+
+        assertThat(summary.at("/catchUp/projects").asInt()).as("7 is no longer active").isEqualTo(1);
+        assertThat(summary.at("/catchUp/queued").asInt()).isEqualTo(4);
+        assertThat(drainQueue()).extracting(PendingJob::jobId).containsExactlyInAnyOrder(2001L, 2002L, 2004L, 2005L);
+        assertThat(registry.projects()).filteredOn(p -> p.projectId() == 42).singleElement()
+                .satisfies(p -> assertThat(p.lastSweptAt()).isNotNull());
+        assertThat(metrics.sum(CatchUpProjects.METRIC_PROJECTS)).isEqualTo(1);
+        assertThat(summary.at("/catchUp/sweepAgeSeconds").asLong()).isBetween(25L, 120L);
     }
 
     @Test
@@ -195,12 +224,16 @@ class SweeperHandlerTest {
     }
 
     private SweeperHandler handler() {
+        return handler(new CatchUpProjects(List.of(42L), null, Duration.ofDays(7), metrics, Clock.systemUTC()));
+    }
+
+    private SweeperHandler handler(CatchUpProjects projects) {
         GitLabHttpApi api = new GitLabHttpApi(GitLabHttpApi.defaultHttpClient(), URI.create(gitlab.baseUrl()),
                 () -> dev.fargatescaler.testkit.TestSecrets.GITLAB_API_TOKEN, Duration.ofSeconds(2), Clock.systemUTC());
         Reaper reaper = new Reaper(new EcsClusterTasks(ecs), metrics, Clock.systemUTC());
         CatchUp catchUp = new CatchUp(api, new SqsJobQueue(sqs, queueUrl), new Router(environments), metrics,
                 Clock.systemUTC());
-        return new SweeperHandler(new Sweeper(environments, reaper, catchUp, List.of(42L),
+        return new SweeperHandler(new Sweeper(environments, reaper, catchUp, projects,
                 new CatchUp.Limits(20, 100)), metrics, Duration.ofSeconds(10));
     }
 

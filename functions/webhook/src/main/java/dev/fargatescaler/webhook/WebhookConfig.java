@@ -13,10 +13,12 @@ import java.time.Duration;
  * @param signingSecret    {@code WEBHOOK_SIGNING_SECRET}: reference to the {@code whsec_} signing token; empty
  *                         turns signature checks off. At least one of the two is required.
  * @param secretTtl        {@code SECRET_CACHE_TTL_SECONDS} (default 300): how long secrets are cached
+ * @param projectsTable    {@code PROJECTS_TABLE}: the DynamoDB table where the project of every authenticated Job
+ *                         Hook is recorded for the sweeper's catch-up; empty turns that off
  * @param metricsNamespace {@code POWERTOOLS_METRICS_NAMESPACE} (default {@code GitLabFargateScaler})
  */
 public record WebhookConfig(String queueUrl, String tokenSecret, String signingSecret, Duration secretTtl,
-                            String metricsNamespace) {
+                            String metricsNamespace, String projectsTable) {
 
     public static WebhookConfig load(EnvReader env) {
         String queueUrl = env.required("JOB_QUEUE_URL");
@@ -28,7 +30,8 @@ public record WebhookConfig(String queueUrl, String tokenSecret, String signingS
         }
         Duration ttl = env.seconds("SECRET_CACHE_TTL_SECONDS", Duration.ofMinutes(5), 0, 86_400);
         String namespace = env.optional("POWERTOOLS_METRICS_NAMESPACE", "GitLabFargateScaler");
+        String projectsTable = env.optional("PROJECTS_TABLE", null);
         env.validate();
-        return new WebhookConfig(queueUrl, token, signing, ttl, namespace);
+        return new WebhookConfig(queueUrl, token, signing, ttl, namespace, projectsTable);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.domain.metrics.Metrics;
 import dev.fargatescaler.domain.webhook.CachingSecretSource;
+import dev.fargatescaler.domain.webhook.ProjectActivity;
 import dev.fargatescaler.domain.webhook.RecentDeliveries;
 import dev.fargatescaler.domain.webhook.WebhookAuthenticator;
 import dev.fargatescaler.domain.webhook.WebhookIntake;
@@ -13,6 +14,7 @@ import dev.fargatescaler.domain.webhook.WebhookRequest;
 import dev.fargatescaler.domain.webhook.WebhookResponse;
 import dev.fargatescaler.shared.aws.AwsClients;
 import dev.fargatescaler.shared.aws.AwsSecretSource;
+import dev.fargatescaler.shared.aws.DynamoDbProjectRegistry;
 import dev.fargatescaler.shared.aws.SqsJobQueue;
 import dev.fargatescaler.shared.config.EnvReader;
 import dev.fargatescaler.shared.lambda.EmfMetrics;
@@ -26,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -89,11 +92,14 @@ public final class WebhookHandler implements RequestStreamHandler {
     }
 
     private record Wiring(WebhookConfig config, AwsSecretSource secretSource, SqsJobQueue queue, WebhookIntake intake,
-                          Metrics metrics, Clock clock) {
+                          Metrics metrics, Clock clock, DynamoDbProjectRegistry projects) {
 
         /** What SnapStart priming warms: see {@link WebhookPriming}. */
         void prime() {
             WebhookPriming.prime(queue, secretSource, config);
+            if (projects != null) {
+                projects.prime();
+            }
             if (metrics instanceof EmfMetrics emf) {
                 emf.prime();
             }
@@ -112,8 +118,28 @@ public final class WebhookHandler implements RequestStreamHandler {
                 clock);
         SqsJobQueue queue = new SqsJobQueue(sqs, config.queueUrl());
         Metrics metrics = new EmfMetrics(config.metricsNamespace());
+        DynamoDbProjectRegistry projects = projectsTable(config);
         WebhookIntake intake = new WebhookIntake(authenticator, queue, metrics,
-                new RecentDeliveries(10_000, WebhookAuthenticator.TIMESTAMP_TOLERANCE, clock));
-        return new Wiring(config, secretSource, queue, intake, metrics, clock);
+                new RecentDeliveries(10_000, WebhookAuthenticator.TIMESTAMP_TOLERANCE, clock),
+                projectActivity(projects, metrics, clock));
+        return new Wiring(config, secretSource, queue, intake, metrics, clock, projects);
+    }
+
+    /**
+     * The catch-up's projects table, or null when {@code PROJECTS_TABLE} is empty. Its client is short-tempered
+     * (1 s per call, retries included): a sighting is worth little next to answering GitLab in time.
+     */
+    static DynamoDbProjectRegistry projectsTable(WebhookConfig config) {
+        if (config.projectsTable() == null) {
+            return null;
+        }
+        DynamoDbClient dynamo = AwsClients.build(DynamoDbClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(1));
+        return new DynamoDbProjectRegistry(dynamo, config.projectsTable(), 1);
+    }
+
+    /** At most one write per project per 5 minutes per container, for up to 10,000 projects remembered. */
+    static ProjectActivity projectActivity(DynamoDbProjectRegistry projects, Metrics metrics, Clock clock) {
+        return projects == null ? ProjectActivity.OFF
+                : new ProjectActivity(projects, Duration.ofMinutes(5), 10_000, metrics, clock);
     }
 }

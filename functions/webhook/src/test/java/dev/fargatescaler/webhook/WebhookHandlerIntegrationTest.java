@@ -13,8 +13,10 @@ import dev.fargatescaler.domain.webhook.RecentDeliveries;
 import dev.fargatescaler.domain.webhook.WebhookAuthenticator;
 import dev.fargatescaler.domain.webhook.WebhookIntake;
 import dev.fargatescaler.shared.aws.AwsSecretSource;
+import dev.fargatescaler.shared.aws.DynamoDbProjectRegistry;
 import dev.fargatescaler.shared.aws.SqsJobQueue;
 import dev.fargatescaler.testkit.CapturedLogs;
+import dev.fargatescaler.testkit.MotoClients;
 import dev.fargatescaler.testkit.MotoServer;
 import dev.fargatescaler.testkit.TestSecrets;
 import java.io.ByteArrayInputStream;
@@ -36,6 +38,10 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -190,6 +196,51 @@ class WebhookHandlerIntegrationTest {
                 WebhookAuthenticator.sign(SIGNING, "msg_it_1", stale, body.getBytes(StandardCharsets.UTF_8)));
         assertThat(invoke(handler, event(replayed, body, false)).get("statusCode").intValue()).isEqualTo(401);
         assertThat(drain()).hasSize(1);
+    }
+
+    @Test
+    void everyAuthenticatedJobHookRecordsItsProjectForTheCatchUpEvenWhenTheQueueIsDown() throws Exception {
+        DynamoDbClient dynamo = MotoClients.build(DynamoDbClient.builder(), moto.endpoint());
+        String table = "projects-" + System.nanoTime();
+        dynamo.createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(k -> k.attributeName("projectId").keyType(KeyType.HASH))
+                .attributeDefinitions(a -> a.attributeName("projectId").attributeType(ScalarAttributeType.N)));
+        DynamoDbProjectRegistry registry = new DynamoDbProjectRegistry(dynamo, table, 100);
+        SqsClient unreachable = MotoClients.build(SqsClient.builder(), "http://127.0.0.1:1");
+        var authenticator = new WebhookAuthenticator(() -> TOKEN, null, Clock.systemUTC());
+        var intake = new WebhookIntake(authenticator, new SqsJobQueue(unreachable, queueUrl), metrics,
+                new RecentDeliveries(100, Duration.ofMinutes(5), Clock.systemUTC()),
+                WebhookHandler.projectActivity(registry, metrics, Clock.systemUTC()));
+        WebhookHandler handler = new WebhookHandler(intake, metrics, Clock.systemUTC());
+        ObjectNode created = (ObjectNode) Json.MAPPER.readTree(fixture("job-created.gitlab-docs.json"));
+        created.put("project_id", 501);
+
+        assertThat(invoke(handler, event(jobHookHeaders(TOKEN), created.toString(), false)).get("statusCode")
+                .intValue()).isEqualTo(200);
+        assertThat(invoke(handler, event(jobHookHeaders(TOKEN), fixture("job-pending.derived.json"), false))
+                .get("statusCode").intValue()).as("the queue is down").isEqualTo(503);
+        assertThat(invoke(handler, event(jobHookHeaders("wrong"), fixture("job-pending.derived.json"), false))
+                .get("statusCode").intValue()).isEqualTo(401);
+
+        assertThat(registry.projects()).extracting(p -> p.projectId()).containsExactlyInAnyOrder(501L, 380L);
+        assertThat(registry.projects()).allSatisfy(p -> assertThat(p.lastSeenAt()).isNotNull());
+    }
+
+    @Test
+    void aProjectsTableThatCannotBeWrittenNeverChangesTheAnswer() throws Exception {
+        DynamoDbClient dynamo = MotoClients.build(DynamoDbClient.builder(), moto.endpoint());
+        DynamoDbProjectRegistry missing = new DynamoDbProjectRegistry(dynamo, "no-such-table", 100);
+        var authenticator = new WebhookAuthenticator(() -> TOKEN, null, Clock.systemUTC());
+        var intake = new WebhookIntake(authenticator, new SqsJobQueue(sqs, queueUrl), metrics,
+                new RecentDeliveries(100, Duration.ofMinutes(5), Clock.systemUTC()),
+                WebhookHandler.projectActivity(missing, metrics, Clock.systemUTC()));
+
+        JsonNode response = invoke(new WebhookHandler(intake, metrics, Clock.systemUTC()),
+                event(jobHookHeaders(TOKEN), fixture("job-pending.derived.json"), false));
+
+        assertThat(response.get("statusCode").intValue()).isEqualTo(202);
+        assertThat(drain()).hasSize(1);
+        assertThat(metrics.sum("WebhookProjectNotRecorded")).isEqualTo(1);
     }
 
     @Test

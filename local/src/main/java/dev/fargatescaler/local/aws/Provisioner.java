@@ -3,9 +3,14 @@ package dev.fargatescaler.local.aws;
 import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.local.template.Intrinsics;
 import dev.fargatescaler.local.template.SamTemplate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -16,8 +21,8 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * Creates on the emulator what the template declares and the functions need, when it is missing: SQS queues
- * (dead-letter queues first, then each queue's attributes and redrive policy as the template resolves them) and
- * the secrets listed in {@code local/stack.json}. Records every physical id, so that {@code Ref} and
+ * (dead-letter queues first, then each queue's attributes and redrive policy as the template resolves them),
+ * DynamoDB tables (key schema, billing mode, TTL) and the secrets listed in {@code local/stack.json}. Records every physical id, so that {@code Ref} and
  * {@code Fn::GetAtt} resolve to what was created. Never used against real AWS.
  */
 public final class Provisioner {
@@ -45,6 +50,11 @@ public final class Provisioner {
     public void provision() {
         try (SqsClient sqs = target.client(SqsClient.builder())) {
             provisionQueues(sqs);
+        }
+        if (!template.resourcesOfType("AWS::DynamoDB::Table").isEmpty()) {
+            try (DynamoDbClient dynamo = target.client(DynamoDbClient.builder())) {
+                provisionTables(dynamo);
+            }
         }
         if (!config.secrets().isEmpty()) {
             try (SecretsManagerClient secrets = target.client(SecretsManagerClient.builder());
@@ -95,6 +105,42 @@ public final class Provisioner {
                 sqs.setQueueAttributes(r -> r.queueUrl(url).attributes(attributes));
             }
             say.accept("queue " + queue.logicalId() + " = " + url);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void provisionTables(DynamoDbClient dynamo) {
+        for (SamTemplate.Resource table : template.resourcesOfType("AWS::DynamoDB::Table")) {
+            Map<String, Object> props = table.properties();
+            String name = props.containsKey("TableName") ? intrinsics.resolveString(props.get("TableName"))
+                    : ids.name(table.logicalId());
+            try {
+                dynamo.describeTable(r -> r.tableName(name));
+            } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+                List<AttributeDefinition> attributes = new ArrayList<>();
+                for (Object a : (List<Object>) intrinsics.resolve(props.get("AttributeDefinitions"))) {
+                    Map<String, Object> def = (Map<String, Object>) a;
+                    attributes.add(AttributeDefinition.builder().attributeName(String.valueOf(def.get("AttributeName")))
+                            .attributeType(String.valueOf(def.get("AttributeType"))).build());
+                }
+                List<KeySchemaElement> keys = new ArrayList<>();
+                for (Object k : (List<Object>) intrinsics.resolve(props.get("KeySchema"))) {
+                    Map<String, Object> key = (Map<String, Object>) k;
+                    keys.add(KeySchemaElement.builder().attributeName(String.valueOf(key.get("AttributeName")))
+                            .keyType(String.valueOf(key.get("KeyType"))).build());
+                }
+                dynamo.createTable(r -> r.tableName(name).attributeDefinitions(attributes).keySchema(keys)
+                        .billingMode(String.valueOf(intrinsics.resolve(props.getOrDefault("BillingMode",
+                                "PAY_PER_REQUEST")))));
+                Object ttl = intrinsics.resolve(props.get("TimeToLiveSpecification"));
+                if (ttl instanceof Map<?, ?> spec && Boolean.parseBoolean(String.valueOf(spec.get("Enabled")))) {
+                    dynamo.updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(t -> t
+                            .attributeName(String.valueOf(spec.get("AttributeName"))).enabled(true)));
+                }
+            }
+            String arn = dynamo.describeTable(r -> r.tableName(name)).table().tableArn();
+            ids.record(table.logicalId(), name, Map.of("Arn", arn));
+            say.accept("table " + table.logicalId() + " = " + name);
         }
     }
 

@@ -19,6 +19,7 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.fargatescaler.domain.json.Json;
+import dev.fargatescaler.testkit.gitlab.GitLabJobsApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,9 +37,13 @@ import java.util.regex.Pattern;
  * A GitLab API double (WireMock) answering the calls this product makes, from a readable file
  * ({@code local/gitlab-jobs.json}: jobs with their project, status and tags):
  * {@code GET /api/v4/projects/:id/jobs/:job_id} and {@code GET /api/v4/projects/:id/jobs?scope[]=pending}.
- * Requests without the local token in {@code PRIVATE-TOKEN} get 401, unknown jobs 404, like GitLab. The file is
- * re-read when it changes. Like a real runner would, a task reaching RUNNING makes its job {@code running}, and
- * a stopped task makes it {@code success}.
+ * The answers are GitLab's, rule for rule, from testkit's {@link GitLabJobsApi} (which cites GitLab's source for
+ * each): newest first, keyset pagination only in GitLab's order (405 otherwise), offset pagination headers
+ * without totals, 404 "Project Not Found" for a project that does not exist or that the token may not see
+ * ({@code "access": "none"} in the file), 403 for a Guest ({@code "access": "guest"}), 404 "Not found" for a
+ * job the project does not have. Requests without the local token in {@code PRIVATE-TOKEN} get 401, any other
+ * path GitLab's catch-all 404. The file is re-read when it changes. Like a real runner would, a task reaching
+ * RUNNING makes its job {@code running}, and a stopped task makes it {@code success}.
  * https://docs.gitlab.com/api/jobs/
  */
 public final class GitLabDouble implements AutoCloseable {
@@ -52,6 +58,8 @@ public final class GitLabDouble implements AutoCloseable {
     private final Map<Long, String> statusByRunner = new ConcurrentHashMap<>();
     private volatile long loadedModified = -1;
     private volatile Map<Long, String> projects = Map.of();
+    private volatile Map<Long, GitLabJobsApi.Access> access = Map.of();
+    private final GitLabJobsApi api = new GitLabJobsApi("https://gitlab.example.com");
     private volatile List<Job> jobs = List.of();
 
     public GitLabDouble(Path file, String token) {
@@ -85,8 +93,13 @@ public final class GitLabDouble implements AutoCloseable {
             }
             JsonNode root = Json.MAPPER.readTree(Files.readAllBytes(file));
             Map<Long, String> projectPaths = new LinkedHashMap<>();
-            root.path("projects").fields().forEachRemaining(e -> projectPaths.put(Long.parseLong(e.getKey()),
-                    e.getValue().path("path").asText("group/project-" + e.getKey())));
+            Map<Long, GitLabJobsApi.Access> projectAccess = new LinkedHashMap<>();
+            root.path("projects").fields().forEachRemaining(e -> {
+                long id = Long.parseLong(e.getKey());
+                projectPaths.put(id, e.getValue().path("path").asText("group/project-" + e.getKey()));
+                projectAccess.put(id, GitLabJobsApi.Access.valueOf(
+                        e.getValue().path("access").asText("reporter").toUpperCase(java.util.Locale.ROOT)));
+            });
             List<Job> loaded = new ArrayList<>();
             for (JsonNode job : root.path("jobs")) {
                 List<String> tags = new ArrayList<>();
@@ -95,6 +108,7 @@ public final class GitLabDouble implements AutoCloseable {
                         job.path("stage").asText("test"), job.path("status").asText("pending"), List.copyOf(tags)));
             }
             projects = projectPaths;
+            access = projectAccess;
             jobs = List.copyOf(loaded);
             loadedModified = modified;
         } catch (IOException e) {
@@ -132,7 +146,8 @@ public final class GitLabDouble implements AutoCloseable {
         server.stubFor(any(anyUrl()).atPriority(10).willReturn(json(404, NOT_FOUND)));
     }
 
-    private static final String NOT_FOUND = "{\"message\":\"404 Not found\"}";
+    /** GitLab's catch-all route for an unknown API path: {@code error!('404 Not Found', 404)} (lib/api/api.rb). */
+    private static final String NOT_FOUND = "{\"error\":\"404 Not Found\"}";
     private static final Pattern JOB_PATH = Pattern.compile("/api/v4/projects/([0-9]+)/jobs(?:/([0-9]+))?");
 
     /** Answers the Jobs API from the file and the tasks' progress, at request time. */
@@ -148,20 +163,29 @@ public final class GitLabDouble implements AutoCloseable {
                 return definition(404, NOT_FOUND);
             }
             long project = Long.parseLong(m.group(1));
-            if (m.group(2) != null) {
-                long id = Long.parseLong(m.group(2));
-                return jobs.stream().filter(j -> j.projectId() == project && j.id() == id).findFirst()
-                        .map(j -> definition(200, jobJson(j).toString()))
-                        .orElse(definition(404, NOT_FOUND));
-            }
-            boolean pendingOnly = url.contains("scope") && url.contains("pending");
-            ArrayNode list = Json.MAPPER.createArrayNode();
+            GitLabJobsApi.Answer answer = m.group(2) != null
+                    ? api.job(project(project), Long.parseLong(m.group(2)))
+                    : api.list(project(project), m.group(1), url.contains("?") ? url.substring(url.indexOf('?') + 1)
+                            : null);
+            ResponseDefinitionBuilder response = ResponseDefinitionBuilder.responseDefinition()
+                    .withStatus(answer.status()).withBody(answer.body());
+            answer.headers().forEach(response::withHeader);
+            return response.build();
+        }
+
+        /** A project exists when the file names it or has jobs of it; readable unless its access says otherwise. */
+        private Optional<GitLabJobsApi.Project> project(long id) {
+            List<ObjectNode> projectJobs = new ArrayList<>();
             for (Job job : jobs) {
-                if (job.projectId() == project && (!pendingOnly || "pending".equals(status(job)))) {
-                    list.add(jobJson(job));
+                if (job.projectId() == id) {
+                    projectJobs.add(jobJson(job));
                 }
             }
-            return definition(200, list.toString());
+            if (projectJobs.isEmpty() && !projects.containsKey(id)) {
+                return Optional.empty();
+            }
+            return Optional.of(new GitLabJobsApi.Project(id, access.getOrDefault(id, GitLabJobsApi.Access.REPORTER),
+                    projectJobs));
         }
 
         private ResponseDefinition definition(int status, String body) {

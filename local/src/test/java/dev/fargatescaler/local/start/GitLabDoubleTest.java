@@ -57,6 +57,39 @@ class GitLabDoubleTest {
     }
 
     @Test
+    void listsAndRefusesAsGitLabsCodeDoes(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("gitlab-jobs.json"), "{\"projects\":{\"380\":{\"path\":\"g/p\"},"
+                + "\"381\":{\"access\":\"guest\"},\"382\":{\"access\":\"none\"}},\"jobs\":["
+                + "{\"project\":380,\"id\":1,\"status\":\"pending\"},{\"project\":380,\"id\":2,\"status\":\"pending\"},"
+                + "{\"project\":380,\"id\":3,\"status\":\"pending\"},{\"project\":381,\"id\":4,\"status\":\"pending\"},"
+                + "{\"project\":382,\"id\":5,\"status\":\"pending\"}]}");
+        try (GitLabDouble gitLab = new GitLabDouble(file, "tok").start()) {
+            HttpResponse<String> keyset = get(gitLab,
+                    "/api/v4/projects/380/jobs?scope[]=pending&per_page=2&pagination=keyset&order_by=id&sort=desc", "tok");
+            assertThat(keyset.statusCode()).isEqualTo(200);
+            assertThat(Json.MAPPER.readTree(keyset.body()).get(0).path("id").asLong()).as("newest first").isEqualTo(3);
+            assertThat(keyset.headers().firstValue("Link")).get().asString().contains("cursor=").contains("rel=\"next\"");
+            assertThat(keyset.headers().firstValue("X-Next-Page")).isEmpty();
+
+            HttpResponse<String> ascending = get(gitLab,
+                    "/api/v4/projects/380/jobs?scope[]=pending&pagination=keyset&order_by=id&sort=asc", "tok");
+            assertThat(ascending.statusCode()).isEqualTo(405);
+            assertThat(ascending.body()).contains("Keyset pagination is not yet available for this type of request");
+
+            HttpResponse<String> offset = get(gitLab, "/api/v4/projects/380/jobs?scope[]=pending&per_page=2&page=2", "tok");
+            assertThat(offset.headers().firstValue("X-Next-Page")).contains("");
+            assertThat(offset.headers().firstValue("X-Total")).isEmpty();
+
+            assertThat(get(gitLab, "/api/v4/projects/381/jobs/4", "tok").statusCode()).isEqualTo(403);
+            assertThat(get(gitLab, "/api/v4/projects/382/jobs/5", "tok").body()).contains("404 Project Not Found");
+            assertThat(get(gitLab, "/api/v4/projects/999/jobs?scope[]=pending", "tok").body())
+                    .contains("404 Project Not Found");
+            assertThat(get(gitLab, "/api/v4/projects/380/jobs/77", "tok").body()).isEqualTo("{\"message\":\"404 Not found\"}");
+            assertThat(get(gitLab, "/api/v4/nothing", "tok").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void jobsFollowTheirTasksAndTheFileIsReReadWhenItChanges(@TempDir Path dir) throws Exception {
         Path file = file(dir, "{\"project\":380,\"id\":1977,\"status\":\"pending\",\"tags\":[\"dev\"]}");
         try (GitLabDouble gitLab = new GitLabDouble(file, "tok").start()) {

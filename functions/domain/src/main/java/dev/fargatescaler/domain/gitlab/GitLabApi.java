@@ -9,17 +9,32 @@ import java.util.Optional;
  *
  * <p>Errors: 429 and 5xx and network failures throw
  * {@link dev.fargatescaler.domain.errors.RetryableException} (with {@code Retry-After} when given);
- * 401 and 403 throw {@link dev.fargatescaler.domain.errors.ConfigurationException}.
+ * 401 and a 403 about the token itself (wrong scope, blocked user) throw
+ * {@link dev.fargatescaler.domain.errors.ConfigurationException}.
  */
 public interface GitLabApi {
 
-    /** The job, or empty when GitLab answers 404 (deleted job or project, or no access). */
+    /**
+     * The job, or empty when GitLab does not return it (any 404 or a 403). Callers that decide a job's fate use
+     * {@link #lookup}, which tells "the job is gone" from "the token cannot see it".
+     */
     Optional<GitLabJob> job(long projectId, long jobId);
 
     /**
-     * One page of a project's pending jobs ({@code GET /projects/:id/jobs?scope[]=pending}).
+     * The job, or why GitLab did not return it. Adapters that can tell GitLab's answers apart override this; the
+     * default reads {@link #job}'s empty answer as {@link JobLookup.Gone}, which is right for doubles that model
+     * only existing and deleted jobs.
+     */
+    default JobLookup lookup(long projectId, long jobId) {
+        return job(projectId, jobId).<JobLookup>map(JobLookup.Found::new)
+                .orElseGet(() -> new JobLookup.Gone("404 Not found"));
+    }
+
+    /**
+     * One page of a project's pending jobs ({@code GET /projects/:id/jobs?scope[]=pending}), newest first.
      *
      * @param cursor null for the first page, else {@link Page#nextCursor()} of the previous page
+     * @throws ProjectNotVisibleException when GitLab answers 404 or 403 for the project
      */
     Page pendingJobs(long projectId, String cursor);
 

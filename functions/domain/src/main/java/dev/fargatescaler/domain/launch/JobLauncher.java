@@ -12,6 +12,7 @@ import dev.fargatescaler.domain.errors.PermanentException;
 import dev.fargatescaler.domain.errors.RetryableException;
 import dev.fargatescaler.domain.gitlab.GitLabApi;
 import dev.fargatescaler.domain.gitlab.GitLabJob;
+import dev.fargatescaler.domain.gitlab.JobLookup;
 import dev.fargatescaler.domain.job.PendingJob;
 import dev.fargatescaler.domain.job.PendingJobCodec;
 import dev.fargatescaler.domain.metrics.MetricUnit;
@@ -40,11 +41,13 @@ import org.slf4j.MDC;
  * The scaler's decisions for one SQS batch of pending jobs: ask GitLab, route, check capacity, start exactly
  * one task per job. Each message ends in one of two ways:
  * <ul>
- *   <li><b>acknowledged</b> (Lambda deletes it): launched, already launched, no longer pending, unroutable,
+ *   <li><b>acknowledged</b> (Lambda deletes it): launched, already launched, no longer pending (GitLab's status,
+ *       or a 404 that GitLab attributes to the job itself), unroutable,
  *       refused by a guard, malformed, other permanent errors;</li>
  *   <li><b>returned</b> in {@code batchItemFailures} (Lambda leaves it in the queue) after its visibility was
- *       set to a growing delay: capacity limit reached, retryable errors, configuration errors (which thus
- *       reach the dead-letter queue after {@code maxReceiveCount} receives, with an alarm).</li>
+ *       set to a growing delay: capacity limit reached, retryable errors, configuration errors and jobs GitLab
+ *       will not show this token (these two reach the dead-letter queue after {@code maxReceiveCount} receives,
+ *       with an alarm).</li>
  * </ul>
  * A job deferred for capacity must never reach the dead-letter queue: when its receive count nears
  * {@code maxReceiveCount}, a fresh copy is queued and the old message acknowledged.
@@ -172,16 +175,21 @@ public final class JobLauncher {
         MDC.put("project_id", Long.toString(job.projectId()));
         String environment = NO_ENVIRONMENT;
         try {
-            Optional<GitLabJob> current = gitLab.job(job.projectId(), job.jobId());
-            if (current.isEmpty()) {
+            JobLookup lookup = gitLab.lookup(job.projectId(), job.jobId());
+            if (lookup instanceof JobLookup.Gone gone) {
                 metrics.count(NO_LONGER_PENDING, ENVIRONMENT, NO_ENVIRONMENT);
-                LOG.info("decision=no-longer-pending acknowledged: GitLab does not know the job (404)");
+                LOG.info("decision=no-longer-pending acknowledged: GitLab has no such job in the project (404 {})",
+                        gone.gitLabMessage());
                 return true;
             }
-            GitLabJob gitLabJob = current.get();
-            RoutableJob routable = new RoutableJob(job.projectId(),
-                    gitLabJob.projectPath() != null ? gitLabJob.projectPath() : job.projectPath(),
-                    gitLabJob.ref() != null ? gitLabJob.ref() : job.ref(), gitLabJob.tags());
+            if (lookup instanceof JobLookup.NotVisible notVisible) {
+                return notVisible(message, notVisible);
+            }
+            GitLabJob gitLabJob = ((JobLookup.Found) lookup).job();
+            // Guards decide on GitLab's answer only: the webhook's project path and ref are whatever its sender
+            // wrote, and a guard that needs a value GitLab did not give must refuse (Guards#refusal).
+            RoutableJob routable = new RoutableJob(job.projectId(), gitLabJob.projectPath(), gitLabJob.ref(),
+                    gitLabJob.tags());
             RoutingDecision decision = router.route(routable);
             if (!gitLabJob.isPending()) {
                 String env = decision instanceof RoutingDecision.Routed routed
@@ -235,6 +243,22 @@ public final class JobLauncher {
             LOG.error("decision=retry returned to the queue after an unexpected error", e);
             return retryLater(message, Optional.empty());
         }
+    }
+
+    /**
+     * GitLab will not show the job to this token (404 Project Not Found, or 403): the project may be gone, or the
+     * token may lack access. Acknowledging would drop a job GitLab never delivers again, and the catch-up, asking
+     * with the same token, cannot find it either. So the message is retried with the usual backoff and, unlike
+     * a transient error, never queued afresh: after {@code maxReceiveCount} receives (about 45 minutes) it rests in
+     * the dead-letter queue, whose alarm fires, until the token's access is fixed and the queue is redriven (the
+     * scaler then asks GitLab again, so a job that finished meanwhile is not launched).
+     */
+    private boolean notVisible(QueueMessage message, JobLookup.NotVisible notVisible) {
+        metrics.count(JOB_NOT_VISIBLE);
+        LOG.error("decision=not-visible returned toward the dead-letter queue: job not visible with this token "
+                        + "(GitLab answered {} \"{}\"); {}", notVisible.status(), notVisible.gitLabMessage(),
+                JobLookup.ACCESS_HINT);
+        return retryLater(message, Optional.empty());
     }
 
     private boolean launch(QueueMessage message, PendingJob job, GitLabJob gitLabJob, Environment target,

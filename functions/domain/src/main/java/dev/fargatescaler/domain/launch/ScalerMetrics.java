@@ -17,6 +17,11 @@ public final class ScalerMetrics {
     public static final String PERMANENT_ERROR = "PermanentError";
     public static final String REQUEUED = "Requeued";
     public static final String DEFERRED_FOR_TIME = "DeferredForTime";
+    /**
+     * GitLab would not show the job to this token (404 Project Not Found or 403): the job is kept (retried toward
+     * the dead-letter queue). No dimension, so that one alarm covers the scaler, the reporter and the sweeper.
+     */
+    public static final String JOB_NOT_VISIBLE = "JobNotVisible";
     /** No dimension, so that one alarm covers every cause. */
     public static final String CONFIGURATION_ERROR = "ScalerConfigurationError";
 

@@ -1,7 +1,6 @@
 package dev.fargatescaler.domain.lifecycle;
 
 import dev.fargatescaler.domain.environment.Environments;
-import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,29 +16,41 @@ public final class Sweeper {
     private final Environments environments;
     private final Reaper reaper;
     private final CatchUp catchUp;
-    private final List<Long> projectIds;
+    private final CatchUpProjects projects;
     private final CatchUp.Limits limits;
 
-    public Sweeper(Environments environments, Reaper reaper, CatchUp catchUp, List<Long> projectIds,
+    public Sweeper(Environments environments, Reaper reaper, CatchUp catchUp, CatchUpProjects projects,
                    CatchUp.Limits limits) {
         this.environments = Objects.requireNonNull(environments);
         this.reaper = Objects.requireNonNull(reaper);
         this.catchUp = Objects.requireNonNull(catchUp);
-        this.projectIds = List.copyOf(projectIds);
+        this.projects = Objects.requireNonNull(projects);
         this.limits = Objects.requireNonNull(limits);
     }
 
     /** What a sweep did: returned by the handler (and printed by local invokes). */
-    public record Result(Reaper.Result reaper, CatchUp.Result catchUp) {
+    /**
+     * What a sweep did.
+     *
+     * @param catchUpProjects active projects the catch-up had to walk
+     * @param sweepAgeSeconds the longest time an active project went unswept ({@link CatchUpProjects})
+     */
+    public record Result(Reaper.Result reaper, CatchUp.Result catchUp, int catchUpProjects, long sweepAgeSeconds) {
     }
 
     public Result run(Budget budget) {
         Reaper.Result reaped = reaper.sweep(environments, budget);
-        CatchUp.Result caughtUp = catchUp.run(projectIds, reaped, limits, budget);
-        LOG.info("sweep done: tasks_seen={} reaped={} catch_up_pages={} pending_seen={} queued={} "
-                        + "already_running={} skipped={} stopped_by={}", reaped.tasksSeen(), reaped.reaped(),
-                caughtUp.pages(), caughtUp.pendingSeen(), caughtUp.queued(), caughtUp.alreadyRunning(),
-                caughtUp.skipped(), caughtUp.stoppedBy());
-        return new Result(reaped, caughtUp);
+        if (!projects.enabled()) {
+            return new Result(reaped, new CatchUp.Result(0, 0, 0, 0, 0, 0, null), 0, 0);
+        }
+        CatchUpProjects.Run run = projects.start();
+        CatchUp.Result caughtUp = catchUp.run(run.projects(), reaped, limits, budget, run::swept);
+        long age = run.finish();
+        LOG.info("sweep done: tasks_seen={} reaped={} catch_up_projects={} catch_up_pages={} pending_seen={} "
+                        + "queued={} already_running={} skipped={} not_visible={} stopped_by={} sweep_age_s={}",
+                reaped.tasksSeen(), reaped.reaped(), run.projects().size(), caughtUp.pages(), caughtUp.pendingSeen(),
+                caughtUp.queued(), caughtUp.alreadyRunning(), caughtUp.skipped(), caughtUp.notVisible(),
+                caughtUp.stoppedBy(), age);
+        return new Result(reaped, caughtUp, run.projects().size(), age);
     }
 }

@@ -16,13 +16,14 @@ public record RelaunchDecision(Kind kind, Integer nextAttempt, String detail) {
         NO_JOB("no-job"),
         /** GitLab says the job is no longer pending: another runner took it, or it was canceled. */
         JOB_NOT_PENDING("job-not-pending"),
-        /** GitLab answers 404 for the job: deleted, or the token lost access. */
+        /** GitLab has no such job in a project the token can read (its own 404): deleted. */
         JOB_NOT_FOUND("job-not-found"),
         /** The job was queued again with the next attempt number. */
         QUEUED("queued"),
         /**
-         * GitLab could not be asked (rate limit, outage, token refused): the job was queued anyway, because the
-         * scaler checks the job's status itself before it launches anything.
+         * GitLab could not be asked (rate limit, outage, token refused) or would not show the job to this token: the
+         * job was queued anyway, because the scaler checks the job itself before it launches anything (and keeps a
+         * job it cannot see toward the dead-letter queue).
          */
         QUEUED_UNVERIFIED("queued-unverified"),
         /** The job is still pending but has used every attempt: an error is logged and counted. */

@@ -4,6 +4,7 @@ import dev.fargatescaler.domain.errors.PermanentException;
 import dev.fargatescaler.domain.errors.RetryableException;
 import dev.fargatescaler.domain.gitlab.GitLabApi;
 import dev.fargatescaler.domain.gitlab.GitLabJob;
+import dev.fargatescaler.domain.gitlab.JobLookup;
 import dev.fargatescaler.domain.job.PendingJob;
 import dev.fargatescaler.domain.metrics.Metrics;
 import dev.fargatescaler.domain.task.TaskNaming;
@@ -12,7 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,26 +75,36 @@ public final class Relauncher {
         if (job == null) {
             return RelaunchDecision.of(RelaunchDecision.Kind.NO_JOB, "the task's startedBy names no job");
         }
-        Optional<GitLabJob> current;
-        boolean verified = true;
+        GitLabJob current = null;
         String unverifiedBecause = null;
         try {
-            current = gitlab.job(job.projectId(), job.jobId());
+            JobLookup lookup = gitlab.lookup(job.projectId(), job.jobId());
+            if (lookup instanceof JobLookup.Gone) {
+                return RelaunchDecision.of(RelaunchDecision.Kind.JOB_NOT_FOUND,
+                        "GitLab has no such job in the project (404 Not found)");
+            }
+            if (lookup instanceof JobLookup.NotVisible notVisible) {
+                // Not "no longer pending": the token cannot see the project (or the project is gone). Dropping the
+                // relaunch would lose a job that may still be pending; the scaler keeps such a job toward the
+                // dead-letter queue, where it survives until the token's access is fixed.
+                unverifiedBecause = "job not visible with this token (GitLab answered " + notVisible.status()
+                        + " \"" + notVisible.gitLabMessage() + "\")";
+                metrics.count("JobNotVisible");
+                LOG.error("relaunch check: {}; {}", unverifiedBecause, JobLookup.ACCESS_HINT);
+            } else {
+                current = ((JobLookup.Found) lookup).job();
+            }
         } catch (RetryableException | PermanentException e) {
             // The scaler asks GitLab again before launching, so queuing without an answer is safe; dropping the
             // relaunch would strand the job until the catch-up sweep.
-            current = Optional.empty();
-            verified = false;
             unverifiedBecause = e.getMessage();
             LOG.warn("relaunch check failed, queuing unverified: {}", e.getMessage());
             metrics.count("RelaunchCheckFailed", Map.of("Environment", environment));
         }
-        if (verified && current.isEmpty()) {
-            return RelaunchDecision.of(RelaunchDecision.Kind.JOB_NOT_FOUND, "GitLab answers 404 for the job");
-        }
-        if (verified && !current.get().isPending()) {
+        boolean verified = unverifiedBecause == null;
+        if (verified && !current.isPending()) {
             return RelaunchDecision.of(RelaunchDecision.Kind.JOB_NOT_PENDING,
-                    "the job is " + current.get().status() + " in GitLab");
+                    "the job is " + current.status() + " in GitLab");
         }
         int next = attempt + 1;
         if (next > maxAttempts) {
@@ -106,7 +116,7 @@ public final class Relauncher {
             return new RelaunchDecision(RelaunchDecision.Kind.GAVE_UP, next,
                     "attempt " + attempt + " was the last of " + maxAttempts + " relaunches");
         }
-        PendingJob pending = pendingJob(task, job, current.orElse(null), attempt).nextAttempt();
+        PendingJob pending = pendingJob(task, job, current, attempt).nextAttempt();
         queue.enqueue(pending);
         metrics.count("RelaunchQueued", Map.of("Environment", environment));
         LOG.info("relaunch decision=queued job={} project={} attempt={} outcome={} reason={}", job.jobId(),
@@ -114,7 +124,7 @@ public final class Relauncher {
         return verified
                 ? new RelaunchDecision(RelaunchDecision.Kind.QUEUED, next, "the job is still pending")
                 : new RelaunchDecision(RelaunchDecision.Kind.QUEUED_UNVERIFIED, next,
-                        "GitLab could not be asked (" + unverifiedBecause + "); the scaler will check");
+                        "GitLab could not confirm the job (" + unverifiedBecause + "); the scaler will check");
     }
 
     /** The queue message the stopped task was launched from, as far as it can be rebuilt. */

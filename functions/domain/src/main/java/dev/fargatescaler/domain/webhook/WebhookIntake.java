@@ -21,8 +21,10 @@ import org.slf4j.MDC;
  * {@code pending}, queue them. Designed around what GitLab expects of a receiver
  * (https://docs.gitlab.com/user/project/integrations/webhooks/#webhook-receiver-requirements): answer well
  * within 10 s; 2xx for authenticated events that are ignored (4xx/5xx answers count toward disabling the hook);
- * 401 only for bad credentials; 400 only for malformed requests; 503 only when the event could not be queued,
- * so that GitLab's retry delivers it again.
+ * 401 only for bad credentials; 400 only for malformed requests; 503 only when the event could not be queued.
+ * GitLab does not retry a failed delivery ({@code app/services/web_hook_service.rb} records the answer and moves
+ * on; only a manual "Resend" delivers it again): a job whose event got a 503 is found by the sweeper's catch-up,
+ * which is why every authenticated Job Hook records its project ({@link ProjectActivity}).
  */
 public final class WebhookIntake {
 
@@ -35,13 +37,26 @@ public final class WebhookIntake {
     private final JobQueue queue;
     private final Metrics metrics;
     private final RecentDeliveries recentDeliveries;
+    private final ProjectActivity projectActivity;
 
+    /** Without catch-up discovery. */
     public WebhookIntake(WebhookAuthenticator authenticator, JobQueue queue, Metrics metrics,
                          RecentDeliveries recentDeliveries) {
+        this(authenticator, queue, metrics, recentDeliveries, ProjectActivity.OFF);
+    }
+
+    /**
+     * @param projectActivity told of the project of every authenticated Job Hook, whatever its status (a
+     *                        {@code created} event comes before {@code pending}) and whatever the queue write
+     *                        did, so that the catch-up walks that project
+     */
+    public WebhookIntake(WebhookAuthenticator authenticator, JobQueue queue, Metrics metrics,
+                         RecentDeliveries recentDeliveries, ProjectActivity projectActivity) {
         this.authenticator = Objects.requireNonNull(authenticator);
         this.queue = Objects.requireNonNull(queue);
         this.metrics = Objects.requireNonNull(metrics);
         this.recentDeliveries = Objects.requireNonNull(recentDeliveries);
+        this.projectActivity = Objects.requireNonNull(projectActivity);
     }
 
     /** Answer for a body the transport could not decode (invalid base64); nothing else is looked at. */
@@ -113,11 +128,26 @@ public final class WebhookIntake {
         } catch (IOException e) {
             return reject(400, "MalformedJson", "body is not valid JSON");
         }
-        JobHook hook;
         try {
             if (!JobHookParser.JOB_OBJECT_KIND.equals(JobHookParser.objectKind(root))) {
                 return reject(400, "MalformedPayload", "object_kind must be \"build\" for a Job Hook");
             }
+        } catch (MalformedPayloadException e) {
+            return reject(400, "MalformedPayload", e.getMessage());
+        }
+        JsonNode project = root.path("project_id");
+        long projectId = project.isIntegralNumber() && project.canConvertToLong() ? project.longValue() : 0;
+        try {
+            return decideJob(request, idempotencyKey, root);
+        } finally {
+            // After the answer is decided (the queue write comes first) and whatever it is.
+            projectActivity.seen(projectId);
+        }
+    }
+
+    private WebhookResponse decideJob(WebhookRequest request, String idempotencyKey, JsonNode root) {
+        JobHook hook;
+        try {
             String status = JobHookParser.status(root);
             if (!"pending".equals(status)) {
                 putContext("job_id", root.path("build_id").asText(null));

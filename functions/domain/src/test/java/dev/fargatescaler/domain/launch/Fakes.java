@@ -3,6 +3,7 @@ package dev.fargatescaler.domain.launch;
 import dev.fargatescaler.domain.environment.Environment;
 import dev.fargatescaler.domain.gitlab.GitLabApi;
 import dev.fargatescaler.domain.gitlab.GitLabJob;
+import dev.fargatescaler.domain.gitlab.JobLookup;
 import dev.fargatescaler.domain.job.PendingJob;
 import dev.fargatescaler.domain.webhook.JobQueue;
 import java.time.Duration;
@@ -25,6 +26,8 @@ final class Fakes {
     static final class GitLab implements GitLabApi {
         final Map<Long, GitLabJob> jobs = new HashMap<>();
         final Map<Long, RuntimeException> failures = new HashMap<>();
+        /** Jobs GitLab will not show this token (404 Project Not Found, or 403), by job id. */
+        final Map<Long, JobLookup.NotVisible> notVisible = new HashMap<>();
         int calls;
 
         GitLab pending(long projectId, long jobId, String ref, String... tags) {
@@ -41,6 +44,15 @@ final class Fakes {
                 throw failure;
             }
             return Optional.ofNullable(jobs.get(jobId));
+        }
+
+        @Override
+        public JobLookup lookup(long projectId, long jobId) {
+            Optional<GitLabJob> job = job(projectId, jobId);
+            if (notVisible.containsKey(jobId)) {
+                return notVisible.get(jobId);
+            }
+            return job.<JobLookup>map(JobLookup.Found::new).orElseGet(() -> new JobLookup.Gone("404 Not found"));
         }
 
         @Override

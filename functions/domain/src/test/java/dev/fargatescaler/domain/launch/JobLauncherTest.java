@@ -9,6 +9,7 @@ import dev.fargatescaler.domain.errors.ConfigurationException;
 import dev.fargatescaler.domain.errors.PermanentException;
 import dev.fargatescaler.domain.errors.RetryableException;
 import dev.fargatescaler.domain.gitlab.GitLabJob;
+import dev.fargatescaler.domain.gitlab.JobLookup;
 import dev.fargatescaler.domain.job.PendingJob;
 import dev.fargatescaler.domain.job.PendingJobCodec;
 import dev.fargatescaler.domain.metrics.MetricUnit;
@@ -128,6 +129,50 @@ class JobLauncherTest {
 
         assertThat(ecs.launches).isEmpty();
         assertThat(metrics.sum(REFUSED_BY_GUARD)).isEqualTo(1);
+    }
+
+    @Test
+    void guardsUseOnlyGitLabsAnswerNeverTheWebhooksPathOrRef() {
+        // production allows project 42 or platform/*, on ref main. GitLab's answers lack the project path (no
+        // web_url) and the ref; the webhook messages carry an allowed path and ref, which must not count.
+        gitLab.jobs.put(13L, new GitLabJob(13, 7, "pending", List.of("production"), "main", "t", 1L, null));
+        gitLab.jobs.put(14L, new GitLabJob(14, 42, "pending", List.of("production"), null, "t", 1L, "group/app42"));
+        PendingJob viaAllowedPath = new PendingJob(7, "platform/app", 13, "test", "test", "main", 99L, "abc", 0,
+                "https://gitlab.example.com", null, RECEIVED, "7:13:pending", 0, PendingJob.SOURCE_WEBHOOK);
+
+        BatchResult result = launcher.process(List.of(message("a", viaAllowedPath), message("b", pending(42, 14))));
+
+        assertThat(result.failedMessageIds()).isEmpty();
+        assertThat(ecs.launches).isEmpty();
+        assertThat(metrics.sum(REFUSED_BY_GUARD, ENVIRONMENT, "production")).isEqualTo(2);
+    }
+
+    @Test
+    void aJobTheTokenCannotSeeIsNeverDroppedButRetriedTowardTheDeadLetterQueue() {
+        gitLab.notVisible.put(15L, new JobLookup.NotVisible(404, "404 Project Not Found"));
+        gitLab.notVisible.put(16L, new JobLookup.NotVisible(403, "403 Forbidden"));
+
+        BatchResult first = launcher.process(List.of(message("a", pending(5, 15)), message("b", pending(5, 16))));
+        // On its last receives it is not queued afresh either: only the dead-letter queue (and its alarm) keeps
+        // it, for a redrive once the token's access is fixed.
+        BatchResult last = launcher.process(List.of(message("c", pending(5, 15), 7)));
+
+        assertThat(first.failedMessageIds()).containsExactly("a", "b");
+        assertThat(last.failedMessageIds()).containsExactly("c");
+        assertThat(queue.queued).isEmpty();
+        assertThat(ecs.launches).isEmpty();
+        assertThat(visibility.delays).hasSize(3);
+        assertThat(metrics.sum(JOB_NOT_VISIBLE)).isEqualTo(3);
+        assertThat(metrics.sum(NO_LONGER_PENDING)).isZero();
+    }
+
+    @Test
+    void onlyAJobGitLabReportsGoneInAReadableProjectIsAcknowledgedAsNoLongerThere() {
+        BatchResult result = launcher.process(List.of(message("a", pending(5, 17))));
+
+        assertThat(result.failedMessageIds()).isEmpty();
+        assertThat(metrics.sum(NO_LONGER_PENDING, ENVIRONMENT, NO_ENVIRONMENT)).isEqualTo(1);
+        assertThat(metrics.sum(JOB_NOT_VISIBLE)).isZero();
     }
 
     @Test

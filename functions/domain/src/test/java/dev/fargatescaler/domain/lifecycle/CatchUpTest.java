@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fargatescaler.domain.errors.ConfigurationException;
 import dev.fargatescaler.domain.errors.PermanentException;
 import dev.fargatescaler.domain.errors.RetryableException;
+import dev.fargatescaler.domain.gitlab.GitLabJob;
+import dev.fargatescaler.domain.gitlab.ProjectNotVisibleException;
 import dev.fargatescaler.domain.job.PendingJob;
 import dev.fargatescaler.domain.metrics.RecordingMetrics;
 import dev.fargatescaler.domain.routing.Router;
@@ -13,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +23,6 @@ import org.junit.jupiter.api.Test;
 
 class CatchUpTest {
 
-    /** Its epoch minute is a multiple of 6: with 1, 2 or 3 projects the rotation starts at the first one. */
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
     private final LifecycleFixtures.FakeGitLab gitlab = new LifecycleFixtures.FakeGitLab();
@@ -94,12 +96,13 @@ class CatchUpTest {
     void boundedByPagesJobsAndTime() {
         gitlab.pending.put(7L, List.of(job(7, 1, "production"), job(7, 2, "production"), job(7, 3, "production"),
                 job(7, 4, "production"), job(7, 5, "production")));
+        gitlab.pending.put(8L, List.of(job(8, 6, "production"), job(8, 7, "production"), job(8, 8, "production")));
 
-        CatchUp.Result byPages = catchUp(NOW).run(List.of(7L), nothingRuns, new CatchUp.Limits(2, 100),
+        CatchUp.Result byPages = catchUp(NOW).run(List.of(8L, 7L), nothingRuns, new CatchUp.Limits(2, 100),
                 Budget.UNLIMITED);
         assertThat(byPages.stoppedBy()).isEqualTo("MaxPages");
         assertThat(byPages.pages()).isEqualTo(2);
-        assertThat(queue.jobs).hasSize(4);
+        assertThat(queue.jobs).hasSize(3);
 
         queue.jobs.clear();
         CatchUp.Result byJobs = catchUp(NOW).run(List.of(7L), nothingRuns, new CatchUp.Limits(10, 3),
@@ -141,13 +144,43 @@ class CatchUpTest {
     }
 
     @Test
-    void theFirstProjectRotatesFromMinuteToMinute() {
-        gitlab.pending.put(7L, List.of());
-        gitlab.pending.put(8L, List.of());
+    void projectsAreReportedSweptOnlyWhenWalkedToTheirEndOrTheirPageLimit() {
+        gitlab.pending.put(7L, List.of(job(7, 1), job(7, 2), job(7, 3)));
+        gitlab.failures.put(8L, new ProjectNotVisibleException(8, 404, "404 Project Not Found"));
+        gitlab.pending.put(9L, List.of(job(9, 4), job(9, 5), job(9, 6), job(9, 7), job(9, 8)));
+        gitlab.pending.put(10L, List.of(job(10, 9)));
+        List<Long> swept = new ArrayList<>();
 
-        catchUp(NOW.plusSeconds(60)).run(List.of(7L, 8L), nothingRuns, new CatchUp.Limits(10, 100),
-                Budget.UNLIMITED);
+        CatchUp.Result result = catchUp(NOW).run(List.of(7L, 8L, 9L, 10L), nothingRuns, new CatchUp.Limits(4, 100, 2),
+                Budget.UNLIMITED, swept::add);
 
-        assertThat(gitlab.calls).containsExactly("8@null", "7@null");
+        // 7: two pages, to its end; 8: not visible (skipped, counted); 9: its limit of 2 pages; 10: no page left.
+        assertThat(swept).containsExactly(7L, 8L, 9L);
+        assertThat(result.stoppedBy()).isEqualTo("MaxPages");
+        assertThat(result.notVisible()).isEqualTo(1);
+        assertThat(metrics.sum("JobNotVisible")).isEqualTo(1);
+        assertThat(metrics.sum("CatchUpInterrupted", "Reason", "MaxPagesPerProject")).isEqualTo(1);
+        assertThat(gitlab.calls).containsExactly("7@null", "7@2", "8@null", "9@null", "9@2");
+    }
+
+    @Test
+    void guardsSeeOnlyWhatGitLabsListingSays() {
+        // prod-guarded takes only ref main of platform/*; these listings lack the ref, or the project path.
+        Router guarded = new Router(dev.fargatescaler.domain.environment.EnvironmentParser.parseArray("""
+                [{"name":"prod-guarded","tags":["production"],"cluster":"glfs-production",
+                  "taskDefinition":"runner-production","subnets":["subnet-0123456789abcdef1"],
+                  "securityGroups":["sg-0123456789abcdef1"],
+                  "guards":{"projectPaths":["platform/*"],"refPattern":"main"}}]""", "test"));
+        gitlab.pending.put(7L, List.of(
+                new GitLabJob(1, 7, "pending", List.of("production"), null, "no-ref", 1L, "platform/app"),
+                new GitLabJob(2, 7, "pending", List.of("production"), "main", "no-path", 1L, null),
+                new GitLabJob(3, 7, "pending", List.of("production"), "main", "both", 1L, "platform/app")));
+        gitlab.perPage = 10;
+
+        CatchUp.Result result = new CatchUp(gitlab, queue, guarded, metrics, Clock.fixed(NOW, ZoneOffset.UTC))
+                .run(List.of(7L), nothingRuns, new CatchUp.Limits(10, 100), Budget.UNLIMITED);
+
+        assertThat(queue.jobs).extracting(PendingJob::jobId).containsExactly(3L);
+        assertThat(result.skipped()).isEqualTo(2);
     }
 }

@@ -74,7 +74,7 @@ final class LifecycleFixtures {
     }
 
     /** Pages of pending jobs per project, {@code perPage} jobs each, cursor = next index. */
-    static final class FakeGitLab implements GitLabApi {
+    static class FakeGitLab implements GitLabApi {
         final Map<Long, List<GitLabJob>> pending = new HashMap<>();
         final Map<Long, RuntimeException> failures = new HashMap<>();
         final List<String> calls = new ArrayList<>();
@@ -100,6 +100,67 @@ final class LifecycleFixtures {
 
     static GitLabJob job(long projectId, long id, String... tags) {
         return new GitLabJob(id, projectId, "pending", List.of(tags), "main", "job-" + id, 1000L, "group/p" + projectId);
+    }
+
+    /** The registry as the DynamoDB adapter keeps it, in memory. */
+    static final class Registry implements ProjectRegistry {
+        final Map<Long, KnownProject> projects = new LinkedHashMap<>();
+        final List<Long> sweeps = new ArrayList<>();
+        RuntimeException readFailure;
+        RuntimeException writeFailure;
+
+        void seen(long projectId, Instant at) {
+            KnownProject old = projects.get(projectId);
+            projects.put(projectId, new KnownProject(projectId, old == null || old.firstSeenAt() == null ? at
+                    : old.firstSeenAt(), at, old == null ? null : old.lastSweptAt()));
+        }
+
+        @Override
+        public List<KnownProject> projects() {
+            if (readFailure != null) {
+                throw readFailure;
+            }
+            return List.copyOf(projects.values());
+        }
+
+        @Override
+        public void swept(long projectId, Instant at) {
+            if (writeFailure != null) {
+                throw writeFailure;
+            }
+            sweeps.add(projectId);
+            KnownProject old = projects.get(projectId);
+            projects.put(projectId, old == null ? new KnownProject(projectId, null, null, at)
+                    : new KnownProject(projectId, old.firstSeenAt(), old.lastSeenAt(), at));
+        }
+    }
+
+    /** A clock the test moves. */
+    static final class MutableClock extends java.time.Clock {
+        Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(java.time.Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     static final class Queue implements JobQueue {

@@ -8,6 +8,7 @@ import dev.fargatescaler.domain.errors.ConfigurationException;
 import dev.fargatescaler.domain.errors.RetryableException;
 import dev.fargatescaler.domain.gitlab.GitLabApi;
 import dev.fargatescaler.domain.gitlab.GitLabJob;
+import dev.fargatescaler.domain.gitlab.JobLookup;
 import dev.fargatescaler.domain.job.PendingJob;
 import dev.fargatescaler.domain.metrics.MetricUnit;
 import dev.fargatescaler.domain.metrics.RecordingMetrics;
@@ -267,6 +268,19 @@ class TaskReporterTest {
     }
 
     @Test
+    void aJobTheTokenCannotSeeIsQueuedUnverifiedSoThatItIsNeverDroppedSilently() {
+        gitlab.notVisible = new JobLookup.NotVisible(404, "404 Project Not Found");
+
+        TaskReporter.Result result = reporter.handle(SampleEvents.reporter("stopped-cannot-pull"));
+
+        // The scaler asks GitLab again; with the same answer it keeps the job toward the dead-letter queue.
+        assertThat(result.report().relaunch().kind()).isEqualTo(RelaunchDecision.Kind.QUEUED_UNVERIFIED);
+        assertThat(result.report().relaunch().detail()).contains("not visible with this token");
+        assertThat(queue.jobs).singleElement().extracting(PendingJob::attempt).isEqualTo(1);
+        assertThat(metrics.sum("JobNotVisible")).isEqualTo(1);
+    }
+
+    @Test
     void givesUpAfterTheLastAttemptWithAMetric() {
         gitlab.jobs.put(88001L, job(88001, "pending"));
 
@@ -364,6 +378,8 @@ class TaskReporterTest {
     static final class FakeGitLab implements GitLabApi {
         final Map<Long, GitLabJob> jobs = new HashMap<>();
         RuntimeException failure;
+        /** When set, GitLab will not show any job to this token (and job() is empty, as a 404 always was). */
+        JobLookup.NotVisible notVisible;
         int calls;
 
         @Override
@@ -372,7 +388,16 @@ class TaskReporterTest {
             if (failure != null) {
                 throw failure;
             }
-            return Optional.ofNullable(jobs.get(jobId));
+            return notVisible != null ? Optional.empty() : Optional.ofNullable(jobs.get(jobId));
+        }
+
+        @Override
+        public JobLookup lookup(long projectId, long jobId) {
+            Optional<GitLabJob> job = job(projectId, jobId);
+            if (notVisible != null) {
+                return notVisible;
+            }
+            return job.<JobLookup>map(JobLookup.Found::new).orElseGet(() -> new JobLookup.Gone("404 Not found"));
         }
 
         @Override
