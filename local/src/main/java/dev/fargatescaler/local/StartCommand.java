@@ -125,7 +125,7 @@ public final class StartCommand {
                 + pipeline.stack().config().secrets().getOrDefault("local/gitlab-webhook-token", "?") + ")");
         monitor.info("ready", "try:  curl -s -X POST " + pipeline.webhookUrl()
                 + " -H 'Content-Type: application/json' -H 'X-Gitlab-Event: Job Hook'"
-                + " -H 'X-Gitlab-Token: local-webhook-token' -H \"Idempotency-Key: $(uuidgen)\""
+                + " -H 'X-Gitlab-Token: local-webhook-token' -H \"Idempotency-Key: delivery-$(date +%s%N)\""
                 + " --data @functions/domain/src/test/resources/fixtures/job-pending.derived.json");
         if (endpoint != null && !pipeline.clusters().isEmpty()) {
             monitor.info("ready", "then: AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws --endpoint-url "

@@ -133,9 +133,9 @@ class CommandErrorsTest {
 
         assertThat(code).as(errors()).isEqualTo(2);
         assertThat(errors()).contains("the configuration has", "nothing was started",
-                "local/environments.json environments[0]: unknown key \"maxConcurentTasks\"",
+                "(local/environments.json environments[0]): unknown key \"maxConcurentTasks\"",
                 "local/environments.json environments[1]: cluster is set by environment.yaml",
-                "local/environments.json environments[1]: name \"Prod_1\" must match")
+                "(local/environments.json environments[1]): name \"Prod_1\" must match")
                 // readable: one problem a line, no escaped JSON
                 .doesNotContain("\\\"", "\\n");
     }

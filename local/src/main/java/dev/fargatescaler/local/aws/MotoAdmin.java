@@ -1,5 +1,7 @@
 package dev.fargatescaler.local.aws;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fargatescaler.domain.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
@@ -25,9 +27,9 @@ public final class MotoAdmin {
      * rush tasks to STOPPED before anyone saw them run.
      */
     public void taskStatesChangeEvery(Duration step) throws IOException {
-        long seconds = Math.max(1, step.toSeconds());
-        post("/moto-api/state-manager/set-transition", "{\"model_name\":\"ecs::task\",\"transition\":"
-                + "{\"progression\":\"time\",\"seconds\":" + seconds + "}}");
+        ObjectNode body = Json.MAPPER.createObjectNode().put("model_name", "ecs::task");
+        body.putObject("transition").put("progression", "time").put("seconds", Math.max(1, step.toSeconds()));
+        post("/moto-api/state-manager/set-transition", Json.MAPPER.writeValueAsString(body));
     }
 
     private void post(String path, String json) throws IOException {

@@ -30,7 +30,8 @@ class FunctionPoolTest {
 
     /**
      * Marks its arrival with a file named after its JVM, then waits until the directory holds as many
-     * arrivals as the event asks for (the event: "<dir> <arrivals> <most millis to wait>"), and answers with the arrivals it saw and its process id.
+     * arrivals as the event asks for (the event: "<dir> <arrivals> <most millis to wait> [leave]"; with
+     * {@code leave} its mark is removed when it returns), and answers with the arrivals it saw and its process id.
      */
     public static final class Rendezvous implements RequestStreamHandler {
         @Override
@@ -55,7 +56,9 @@ class FunctionPoolTest {
                     seen = files.count();
                 }
             }
-            Files.delete(mine);
+            if (event.length > 3 && "leave".equals(event[3])) {
+                Files.delete(mine); // the directory then counts who is inside now, not who ever arrived
+            }
             output.write((seen + " " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -89,9 +92,10 @@ class FunctionPoolTest {
     @Test
     void concurrentInvocationsRunInSeparateEnvironmentsAtTheSameTime(@TempDir Path dir) throws Exception {
         try (FunctionPool pool = pool(3)) {
-            List<String> answers = invokeAtOnce(pool, 3, dir + " 3 60000");
+            List<String> answers = invokeAtOnce(pool, 3, dir + " 3 300000");
 
-            // All three were inside the handler together, each in its own JVM.
+            // Each waited inside the handler until all three had arrived: they were inside together, each in its
+            // own JVM (however slowly the JVMs started).
             assertThat(answers).allSatisfy(a -> assertThat(a).startsWith("3 "));
             assertThat(answers.stream().map(a -> a.split(" ")[1]).distinct()).hasSize(3);
             assertThat(pool.environments()).isEqualTo(3);
@@ -103,7 +107,7 @@ class FunctionPoolTest {
         try (FunctionPool pool = pool(2)) {
             // Each invocation waits for a third arrival that can never come while only two run at once: each
             // gives up after its wait and reports the two it saw.
-            List<String> answers = invokeAtOnce(pool, 4, dir + " 3 3000");
+            List<String> answers = invokeAtOnce(pool, 4, dir + " 3 3000 leave");
 
             assertThat(answers).allSatisfy(a -> assertThat(Integer.parseInt(a.split(" ")[0])).isLessThanOrEqualTo(2));
             assertThat(answers.stream().map(a -> a.split(" ")[1]).distinct()).hasSize(2);
