@@ -89,10 +89,18 @@ public final class FunctionWorker implements AutoCloseable {
         return spec;
     }
 
+    /**
+     * How long a new environment may take for its init phase. Lambda allows 10 s before it retries init within
+     * the invocation; locally several JVMs may start at once on few cores, so this is generous, and the time is
+     * not taken from the function's timeout (Lambda's timeout counts from the invocation).
+     * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+     */
+    static final Duration INIT_LIMIT = Duration.ofSeconds(120);
+
     public synchronized Result invoke(byte[] event) throws IOException {
         String requestId = UUID.randomUUID().toString();
-        ensureStarted();
         long start = System.nanoTime();
+        ensureStarted();
         long deadline = System.currentTimeMillis() + spec.timeout().toMillis();
         try {
             toWorker.writeUTF(requestId);
@@ -162,6 +170,21 @@ public final class FunctionWorker implements AutoCloseable {
         }
         toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
         fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream()));
+        DataInputStream in = fromWorker;
+        Future<Boolean> ready = reader.submit(in::readBoolean);
+        try {
+            ready.get(INIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS); // an init error is answered per invocation
+        } catch (TimeoutException | ExecutionException e) {
+            ready.cancel(true);
+            String exit = exitValue();
+            stop();
+            throw new IOException(spec.name() + ": the execution environment did not finish its init phase within "
+                    + INIT_LIMIT.toSeconds() + " s (exit " + exit + "); see its log", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+            throw new IOException(spec.name() + ": interrupted during init", e);
+        }
     }
 
     /** Each log line to the log file, then to the listener. */
