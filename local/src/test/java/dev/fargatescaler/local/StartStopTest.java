@@ -38,8 +38,8 @@ class StartStopTest {
         Process process = builder.start();
         StringBuilder output = new StringBuilder();
         List<ProcessHandle> started;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (process.getOutputStream(); BufferedReader lines = new BufferedReader(new InputStreamReader(
+                process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             String endpoint = null;
             while ((line = lines.readLine()) != null && !line.contains("Ctrl-C stops everything")) {
@@ -64,6 +64,14 @@ class StartStopTest {
             while ((line = lines.readLine()) != null) {
                 output.append(line).append('\n');
             }
+        } catch (AssertionError | RuntimeException e) {
+            // A failed check must not leave the command (and its moto_server) running: stop it as Ctrl-C would.
+            new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+            throw e;
         }
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(output).contains("stopping (functions, event sources, GitLab double, moto_server)")
