@@ -38,8 +38,8 @@ class StartStopTest {
         Process process = builder.start();
         StringBuilder output = new StringBuilder();
         List<ProcessHandle> started;
-        try (process.getOutputStream(); BufferedReader lines = new BufferedReader(new InputStreamReader(
-                process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
             String line;
             String endpoint = null;
             while ((line = lines.readLine()) != null && !line.contains("Ctrl-C stops everything")) {
