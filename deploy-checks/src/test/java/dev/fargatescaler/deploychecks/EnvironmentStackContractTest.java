@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fargatescaler.domain.environment.Environment;
 import dev.fargatescaler.domain.environment.EnvironmentParser;
 import dev.fargatescaler.domain.environment.LaunchMode;
+import dev.fargatescaler.testkit.template.CfnEvaluator;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +17,12 @@ import org.junit.jupiter.api.Test;
  * parse it with {@link EnvironmentParser}. These tests resolve environment.yaml's intrinsic functions for given
  * parameters (as CloudFormation would) and feed the result to the real parser, so a field renamed on either side
  * fails here rather than in a deployed scaler. They also check that the parameter lands where the scaler reads.
+ * The evaluation is testkit's {@link CfnEvaluator}, the one local mode deploys environment.yaml with.
  */
 class EnvironmentStackContractTest {
+
+    private static final CfnEvaluator.Deployment DEPLOYMENT = new CfnEvaluator.Deployment("eu-west-1", "123456789012",
+            "glfs-env-production");
 
     private static final Map<String, Object> STACK = Templates.project("environment.yaml");
     private static final Map<String, String> CREATED = Map.of("Cluster", "glfs-production",
@@ -35,8 +40,26 @@ class EnvironmentStackContractTest {
         return p;
     }
 
+    /** The stack evaluated as CloudFormation would: resources it creates are called what {@code created} says. */
+    private static CfnEvaluator stack(Map<String, Object> template, Map<String, String> parameters,
+                                      Map<String, String> created) {
+        CfnEvaluator stack = new CfnEvaluator(template, parameters, DEPLOYMENT, new CfnEvaluator.PhysicalIds() {
+            @Override
+            public String ref(String logicalId, String type) {
+                return created.getOrDefault(logicalId, "physical-id-of-" + logicalId);
+            }
+
+            @Override
+            public String getAtt(String logicalId, String type, String attribute) {
+                return "arn-of-" + logicalId + "." + attribute;
+            }
+        });
+        assertThat(stack.problems()).as("CloudFormation would refuse these parameters").isEmpty();
+        return stack;
+    }
+
     private static Environment parse(Map<String, String> parameters, Map<String, String> created) {
-        TemplateEvaluator stack = new TemplateEvaluator(STACK, parameters, created);
+        CfnEvaluator stack = stack(STACK, parameters, created);
         String name = (String) stack.resourceProperty("EnvironmentParameter", "Name");
         String json = (String) stack.resourceProperty("EnvironmentParameter", "Value");
         return EnvironmentParser.parseDocuments(Map.of(name, json)).all().get(0);
@@ -112,14 +135,14 @@ class EnvironmentStackContractTest {
 
     @Test
     void theParameterLandsUnderThePathTheControlPlaneReads() {
-        TemplateEvaluator controlPlane = new TemplateEvaluator(Templates.project("template.yaml"),
+        CfnEvaluator controlPlane = stack(Templates.project("template.yaml"),
                 Map.of("GitLabUrl", "https://gitlab.example.com", "GitLabTokenSecret", "glfs/gitlab-api-token",
                         "WebhookTokenSecret", "glfs/webhook-token"), Map.of());
-        String readPath = (String) controlPlane.evaluate(Map.of("Ref", "EnvironmentsSsmPath"));
+        String readPath = (String) controlPlane.resolve(Map.of("Ref", "EnvironmentsSsmPath"));
         Object scalerPath = ((Map<?, ?>) ((Map<?, ?>) controlPlane.resourceProperty("ScalerFunction", "Environment"))
                 .get("Variables")).get("ENVIRONMENTS_SSM_PATH");
 
-        String written = (String) new TemplateEvaluator(STACK, parameters(), CREATED)
+        String written = (String) stack(STACK, parameters(), CREATED)
                 .resourceProperty("EnvironmentParameter", "Name");
 
         assertThat(scalerPath).isEqualTo(readPath);
@@ -128,7 +151,7 @@ class EnvironmentStackContractTest {
 
     @Test
     void theRunnerGetsItsTokenFromSecretsAndNeverAsPlainEnvironment() {
-        TemplateEvaluator stack = new TemplateEvaluator(STACK, parameters(), CREATED);
+        CfnEvaluator stack = stack(STACK, parameters(), CREATED);
         @SuppressWarnings("unchecked")
         Map<String, Object> container = ((List<Map<String, Object>>) stack.resourceProperty("TaskDefinition",
                 "ContainerDefinitions")).get(0);

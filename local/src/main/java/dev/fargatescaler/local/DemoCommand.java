@@ -42,7 +42,7 @@ public final class DemoCommand {
         Monitor monitor = new Monitor(out, options.logDir().resolve("local.log"));
         java.nio.file.Files.createDirectories(options.logDir());
         try (LocalPipeline pipeline = LocalPipeline.start(options, monitor)) {
-            List<Demo.Expectation> expectations = new Demo(pipeline, out, Duration.ofSeconds(40)).run();
+            List<Demo.Expectation> expectations = new Demo(pipeline, out, Duration.ofSeconds(90)).run();
             boolean allHeld = expectations.stream().allMatch(Demo.Expectation::held);
             out.println(allHeld ? "demo: every expectation held" : "demo: SOME EXPECTATIONS FAILED (logs: "
                     + options.logDir() + ")");

@@ -1,12 +1,17 @@
 package dev.fargatescaler.local;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fargatescaler.domain.json.Json;
+import dev.fargatescaler.local.cli.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Environment variable overrides in the format of {@code sam local invoke --env-vars}: a JSON object whose
@@ -25,17 +30,44 @@ public final class EnvVarsFile {
     }
 
     public static EnvVarsFile load(Path file) throws IOException {
-        JsonNode root = Json.MAPPER.readTree(Files.readAllBytes(file));
-        if (!root.isObject()) {
-            throw new IOException(file + ": expected a JSON object like {\"WebhookFunction\": {\"VAR\": \"value\"}}");
+        return load(file, m -> { });
+    }
+
+    /**
+     * @param warn told about entries that cannot mean anything in SAM's format (a flat {@code {"VAR": "value"}})
+     * @throws UserError when the file is missing, not JSON (with the line and column) or not an object
+     */
+    public static EnvVarsFile load(Path file, Consumer<String> warn) throws IOException {
+        InvokeCommand.existing(file, "--env-vars file", "a JSON object in SAM's format: "
+                + "{\"Parameters\": {\"VAR\": \"value\"}, \"WebhookFunction\": {\"VAR\": \"value\"}}");
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(Files.readAllBytes(file));
+        } catch (JsonProcessingException e) {
+            throw new UserError("--env-vars file " + file + " is not JSON: " + e.getOriginalMessage() + " (line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw new UserError("--env-vars file " + file + ": expected a JSON object like "
+                    + "{\"WebhookFunction\": {\"VAR\": \"value\"}}");
         }
         Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+        List<String> flat = new ArrayList<>();
         root.fields().forEachRemaining(section -> {
+            if (!section.getValue().isObject()) {
+                flat.add(section.getKey());
+                return;
+            }
             Map<String, String> vars = new LinkedHashMap<>();
             section.getValue().fields().forEachRemaining(v -> vars.put(v.getKey(),
                     v.getValue().isTextual() ? v.getValue().textValue() : v.getValue().toString()));
             sections.put(section.getKey(), vars);
         });
+        if (!flat.isEmpty()) {
+            warn.accept("warning: --env-vars file " + file + " has top-level values (" + String.join(", ", flat)
+                    + "), which SAM's format ignores: it nests variables per function, {\"ScalerFunction\": {\""
+                    + flat.get(0) + "\": \"...\"}}, or under \"Parameters\" for every function");
+        }
         return new EnvVarsFile(sections);
     }
 

@@ -18,10 +18,11 @@ public final class LocalMain {
             usage: bin/local <command> [options]
               invoke <LogicalId> -e <event.json> [--env-vars FILE]   run one function once (like sam local invoke)
               start [--port N] [--aws-endpoint URL | --real-aws] [--gitlab-url URL --gitlab-token TOKEN]
-                                                                     run the whole pipeline, serving webhooks
+                    [--concurrency N]                                run the whole pipeline, serving webhooks
               demo                                                   run the pipeline on the sample webhooks
               sign-webhook <event.json|->                            sign a webhook event with the local signing secret
-            Run a command with --help for its options. Details: docs/local-mode.md""";
+            Run a command with --help for its options. Exit status 2: bad input, nothing started.
+            Details: docs/local-mode.md""";
 
     private LocalMain() {
     }
@@ -53,6 +54,14 @@ public final class LocalMain {
         } catch (Args.UsageException e) {
             err.println("bin/local: " + e.getMessage());
             err.println(USAGE);
+            return 2;
+        } catch (dev.fargatescaler.local.cli.UserError e) {
+            err.println("bin/local: " + e.getMessage());
+            return 2;
+        } catch (dev.fargatescaler.domain.errors.ConfigurationException e) {
+            err.println("bin/local: the configuration has " + e.problems().size() + " problem"
+                    + (e.problems().size() == 1 ? "" : "s") + "; nothing was started:");
+            e.problems().forEach(p -> err.println("  - " + p));
             return 2;
         } catch (Exception e) {
             err.println("bin/local: " + e);

@@ -1,13 +1,16 @@
 package dev.fargatescaler.local;
 
 import dev.fargatescaler.local.aws.AwsTarget;
-import dev.fargatescaler.local.aws.LocalPhysicalIds;
-import dev.fargatescaler.local.aws.Provisioner;
+import dev.fargatescaler.local.aws.EmulatorClients;
 import dev.fargatescaler.local.aws.StackConfig;
+import dev.fargatescaler.local.deploy.LocalPhysicalIds;
+import dev.fargatescaler.local.deploy.LocalSecrets;
+import dev.fargatescaler.local.deploy.ResourceTypes;
+import dev.fargatescaler.local.deploy.StackDeployer;
 import dev.fargatescaler.local.runtime.FunctionWorker;
 import dev.fargatescaler.local.runtime.WorkerMain;
-import dev.fargatescaler.local.template.Intrinsics;
 import dev.fargatescaler.local.template.SamTemplate;
+import dev.fargatescaler.testkit.template.CfnEvaluator;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -21,9 +24,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The template deployed "locally": its parameters (defaults, then {@code local/stack.json}, then command-line
- * overrides), the physical ids of what was provisioned, and each function's resolved configuration, ready to
- * run in a {@link FunctionWorker}.
+ * template.yaml deployed "locally": its parameters (defaults, then {@code local/stack.json}, then command-line
+ * overrides), evaluated by testkit's {@link CfnEvaluator}; what was created on the emulator; and each
+ * function's resolved configuration, ready to run in a {@link FunctionWorker}.
  */
 public final class LocalStack {
 
@@ -38,25 +41,26 @@ public final class LocalStack {
     private final StackConfig config;
     private final AwsTarget target;
     private final LocalPhysicalIds ids;
-    private final Intrinsics intrinsics;
-    private final Map<String, String> parameterValues;
+    private final CfnEvaluator evaluator;
     private final Consumer<String> say;
     private volatile Map<String, String> localValues = Map.of();
 
-    private LocalStack(Path root, SamTemplate template, StackConfig config, AwsTarget target, Consumer<String> say) {
+    private LocalStack(Path root, SamTemplate template, StackConfig config, Map<String, String> parameters,
+                       AwsTarget target, Consumer<String> say) {
         this.root = root;
         this.template = template;
         this.config = config;
         this.target = target;
         this.say = say;
-        this.ids = new LocalPhysicalIds(config.stackName(), target);
-        this.parameterValues = parameterValues(template, config);
-        this.intrinsics = new Intrinsics(template, parameterValues, target.region().id(), target.accountId(),
-                config.stackName(), ids);
+        this.ids = new LocalPhysicalIds(config.stackName(), target.region().id(), target.accountId(),
+                ResourceTypes.types());
+        this.evaluator = new CfnEvaluator(template.raw(), parameters, new CfnEvaluator.Deployment(target.region().id(),
+                target.accountId(), config.stackName()), ids);
     }
 
     /**
      * @param root the project directory (holds {@code template.yaml} and {@code local/stack.json})
+     * @throws dev.fargatescaler.local.cli.UserError listing every parameter problem CloudFormation would refuse
      */
     public static LocalStack open(Path root, AwsTarget target, Map<String, String> parameterOverrides,
                                   Consumer<String> say) throws IOException {
@@ -67,29 +71,29 @@ public final class LocalStack {
             // defaults and what the command line says.
             config = new StackConfig(config.stackName(), Map.of(), Map.of());
         }
-        config = config.withParameters(parameterOverrides);
-        return new LocalStack(root, template, config, target, say);
-    }
-
-    private static Map<String, String> parameterValues(SamTemplate template, StackConfig config) {
-        Map<String, String> values = new LinkedHashMap<>();
-        template.parameters().forEach((name, declaration) -> {
-            Object def = declaration instanceof Map<?, ?> m ? m.get("Default") : null;
-            values.put(name, def == null ? "" : stringOf(def));
-        });
+        Map<String, String> parameters = new LinkedHashMap<>();
+        List<String> unknown = new ArrayList<>();
         config.parameters().forEach((name, value) -> {
-            if (values.containsKey(name)) {
-                values.put(name, value);
+            if (template.parameters().containsKey(name)) {
+                parameters.put(name, value);
+            } else {
+                unknown.add(name);
             }
         });
-        return values;
-    }
-
-    private static String stringOf(Object value) {
-        if (value instanceof List<?> list) {
-            return String.join(",", list.stream().map(String::valueOf).toList());
+        if (!unknown.isEmpty()) {
+            say.accept("note: local/stack.json parameters that template.yaml no longer declares are ignored: "
+                    + String.join(", ", unknown));
         }
-        return String.valueOf(value);
+        // Command-line values are not filtered: a misspelt name is an error, as CloudFormation makes it.
+        parameters.putAll(parameterOverrides);
+        LocalStack stack = new LocalStack(root, template, config.withParameters(parameterOverrides), parameters,
+                target, say);
+        List<String> problems = stack.evaluator.problems();
+        if (!problems.isEmpty()) {
+            throw dev.fargatescaler.local.cli.UserError.problems("template.yaml cannot be deployed with these "
+                    + "parameters (local/stack.json, --parameter-overrides)", problems);
+        }
+        return stack;
     }
 
     public SamTemplate template() {
@@ -108,27 +112,40 @@ public final class LocalStack {
         return ids;
     }
 
-    public Intrinsics intrinsics() {
-        return intrinsics;
+    public CfnEvaluator evaluator() {
+        return evaluator;
     }
 
+    /** Every parameter's value as text (lists joined with commas). */
     public Map<String, String> parameterValues() {
-        return parameterValues;
+        Map<String, String> values = new LinkedHashMap<>();
+        evaluator.parameters().forEach((name, value) -> values.put(name, value instanceof List<?> list
+                ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(value)));
+        return values;
     }
 
     public Path root() {
         return root;
     }
 
-    /** Creates the template's queues and the local secrets on the emulator, when missing. */
-    public void provision() {
-        new Provisioner(target, template, config, ids, intrinsics, say).provision();
+    /**
+     * Creates what the template declares and local mode knows how to create ({@code ResourceTypes}), and the
+     * local secrets, on the emulator, when missing.
+     */
+    public Map<String, String> provision(EmulatorClients aws) {
+        if (!target.isEmulator()) {
+            throw new IllegalStateException("local mode provisions nothing in a real AWS account");
+        }
+        LocalSecrets secrets = new LocalSecrets(aws, say);
+        config.secrets().forEach(secrets::createIfMissing);
+        Map<String, String> created = new StackDeployer(evaluator, ids, aws, say).deploy();
+        created.forEach((id, what) -> say.accept(id + ": " + what));
+        return created;
     }
 
     /**
-     * Values local mode gives to variables the functions declare (the GitLab double's URL, the local
-     * environments...): applied before the {@code --env-vars} overrides, silently skipped for functions that do
-     * not declare the variable.
+     * Values local mode gives to variables the functions declare (the GitLab double's URL...): applied before the
+     * {@code --env-vars} overrides, silently skipped for functions that do not declare the variable.
      */
     public void setLocalValues(Map<String, String> values) {
         this.localValues = Map.copyOf(values);
@@ -144,15 +161,19 @@ public final class LocalStack {
      * applied (only to variables the template declares, as SAM does).
      */
     public Map<String, String> functionVariables(String logicalId, EnvVarsFile overrides) {
+        return functionVariables(logicalId, overrides, say);
+    }
+
+    private Map<String, String> functionVariables(String logicalId, EnvVarsFile overrides, Consumer<String> notes) {
         SamTemplate.Function function = template.function(logicalId);
         Map<String, String> vars = new LinkedHashMap<>();
         function.environment().forEach((name, expression) -> {
             String value;
             try {
-                value = intrinsics.resolveString(expression);
-            } catch (Intrinsics.Unresolvable | IllegalArgumentException e) {
+                value = evaluator.resolveString(expression);
+            } catch (CfnEvaluator.Unresolvable | IllegalArgumentException e) {
                 value = UNRESOLVED_PREFIX + e.getMessage();
-                say.accept("warning: " + logicalId + " " + name + " cannot be resolved locally (" + e.getMessage()
+                notes.accept("warning: " + logicalId + " " + name + " cannot be resolved locally (" + e.getMessage()
                         + "); it is set to \"" + value + "\". Override it with --env-vars.");
             }
             if (value != null) {
@@ -173,7 +194,7 @@ public final class LocalStack {
             }
         });
         if (!ignored.isEmpty()) {
-            say.accept("note: --env-vars entries not declared for " + logicalId + " in the template are ignored "
+            notes.accept("note: --env-vars entries not declared for " + logicalId + " in the template are ignored "
                     + "(as in SAM): " + String.join(", ", ignored));
         }
         return vars;
@@ -190,8 +211,8 @@ public final class LocalStack {
         if (function.handler() == null) {
             throw new IllegalArgumentException(logicalId + " has no Handler");
         }
-        int timeout = (int) Double.parseDouble(intrinsics.resolveString(function.timeout()));
-        String memory = intrinsics.resolveString(function.memorySize());
+        int timeout = (int) Double.parseDouble(evaluator.resolveString(function.timeout()));
+        String memory = evaluator.resolveString(function.memorySize());
         String name = ids.name(logicalId);
 
         Map<String, String> env = new LinkedHashMap<>();
@@ -208,7 +229,7 @@ public final class LocalStack {
         env.put("_HANDLER", function.handler());
         env.put("LOCAL_ACCOUNT_ID", target.accountId());
         env.putAll(target.functionEnvironment());
-        env.putAll(functionVariables(logicalId, overrides));
+        env.putAll(functionVariables(logicalId, overrides, say));
         return new FunctionWorker.Spec(logicalId, function.handler(), env, classpath(function), Duration.ofSeconds(timeout),
                 log);
     }
@@ -219,7 +240,7 @@ public final class LocalStack {
      */
     private List<Path> classpath(SamTemplate.Function function) {
         List<Path> classpath = new ArrayList<>();
-        String codeUri = function.codeUri() == null ? null : intrinsics.resolveString(function.codeUri());
+        String codeUri = function.codeUri() == null ? null : evaluator.resolveString(function.codeUri());
         Path code = codeUri == null ? null : template.baseDirectory().resolve(codeUri);
         if (code != null && Files.exists(code)) {
             classpath.add(code);

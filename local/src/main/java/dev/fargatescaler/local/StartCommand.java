@@ -33,14 +33,19 @@ public final class StartCommand {
               --env-vars        overrides in SAM's format (see bin/local invoke --help)
               --sweep-every     run the sweeper this often instead of the template's schedule
               --log-dir         where the function logs go (default .local/logs/<time>)
-              --task-step       on the emulator, seconds an emulated task stays in each state (default 3)""";
+              --task-step       on the emulator, seconds an emulated task stays in each state (default 3)
+              --concurrency     most execution environments (worker JVMs) per function, as Lambda's
+                                concurrency (default 2; ReservedConcurrentExecutions and an SQS event source's
+                                MaximumConcurrency cap it, as in Lambda)
+            The region is AWS_REGION's (else us-east-1): the emulator, the environments and the functions use it.""";
 
     private StartCommand() {
     }
 
     static Args parse(String[] args) {
         return Args.parse(args, 1, Set.of("--port", "--aws-endpoint", "--gitlab-url", "--gitlab-token", "--env-vars",
-                        "--parameter-overrides", "--sweep-every", "--log-dir", "--task-step"), Set.of("--real-aws", "--help"),
+                        "--parameter-overrides", "--sweep-every", "--log-dir", "--task-step", "--concurrency"),
+                Set.of("--real-aws", "--help"),
                 Map.of("-p", "--port", "-n", "--env-vars"));
     }
 
@@ -68,11 +73,25 @@ public final class StartCommand {
                 : root.resolve(".local/logs/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Duration sweep = parsed.value("--sweep-every") != null
                 ? Duration.ofSeconds(parsed.intValue("--sweep-every", 300)) : defaultSweep;
-        return new LocalPipeline.Options(root, parsed.intValue("--port", defaultPort), parsed.value("--aws-endpoint"),
+        int port = parsed.intValue("--port", defaultPort);
+        if (port < 0 || port > 65535) {
+            throw new Args.UsageException("--port must be 0 to 65535, got " + port);
+        }
+        int concurrency = parsed.intValue("--concurrency", LocalPipeline.DEFAULT_CONCURRENCY);
+        if (concurrency < 1) {
+            throw new Args.UsageException("--concurrency must be at least 1, got " + concurrency);
+        }
+        java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>(InvokeCommand.parameterOverrides(parsed));
+        if (parsed.value("--gitlab-url") != null) {
+            // The template's own parameter too, so that the stacks are deployed with it.
+            parameters.putIfAbsent("GitLabUrl", parsed.value("--gitlab-url"));
+        }
+        return new LocalPipeline.Options(root, port, parsed.value("--aws-endpoint"),
                 parsed.flag("--real-aws"), parsed.value("--gitlab-url"), parsed.value("--gitlab-token"),
-                parsed.value("--env-vars") == null ? EnvVarsFile.NONE : EnvVarsFile.load(Path.of(parsed.value("--env-vars"))),
-                InvokeCommand.parameterOverrides(parsed), logDir, Duration.ofSeconds(1), sweep,
-                Duration.ofSeconds(parsed.intValue("--task-step", defaultTaskStep)));
+                parsed.value("--env-vars") == null ? EnvVarsFile.NONE : EnvVarsFile.load(Path.of(parsed.value("--env-vars")),
+                        System.err::println),
+                parameters, logDir, Duration.ofSeconds(1), sweep,
+                Duration.ofSeconds(parsed.intValue("--task-step", defaultTaskStep)), null, concurrency);
     }
 
     static int run(Path root, String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
@@ -106,10 +125,12 @@ public final class StartCommand {
                 + pipeline.stack().config().secrets().getOrDefault("local/gitlab-webhook-token", "?") + ")");
         monitor.info("ready", "try:  curl -s -X POST " + pipeline.webhookUrl()
                 + " -H 'Content-Type: application/json' -H 'X-Gitlab-Event: Job Hook'"
-                + " -H 'X-Gitlab-Token: local-webhook-token' --data @/path/to/job-pending.json");
+                + " -H 'X-Gitlab-Token: local-webhook-token' -H \"Idempotency-Key: delivery-$(date +%s%N)\""
+                + " --data @functions/domain/src/test/resources/fixtures/job-pending.derived.json");
         if (endpoint != null && !pipeline.clusters().isEmpty()) {
-            monitor.info("ready", "then: aws --endpoint-url " + endpoint + " --region " + pipeline.target().region().id()
-                    + " ecs list-tasks --cluster " + pipeline.clusters().get(0).cluster());
+            monitor.info("ready", "then: AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws --endpoint-url "
+                    + endpoint + " --region " + pipeline.target().region().id() + " ecs list-tasks --cluster "
+                    + pipeline.clusters().get(0).cluster());
         }
         monitor.info("ready", "logs: " + options.logDir() + "; Ctrl-C stops everything");
         stopped.await();

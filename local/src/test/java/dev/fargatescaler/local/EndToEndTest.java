@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * The whole pipeline on moto_server, exactly as {@code bin/local demo} runs it: pending webhooks in, the right
- * tasks out in the right clusters, reports emitted, duplicates harmless; then nothing left running.
+ * tasks out in the right clusters, reports emitted, duplicates harmless; then nothing left running. It runs in
+ * eu-west-1, so that anything local mode still did in a fixed region would launch nothing and fail here.
  */
 class EndToEndTest {
 
@@ -29,7 +31,9 @@ class EndToEndTest {
         ByteArrayOutputStream shown = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(shown, true, StandardCharsets.UTF_8);
         LocalPipeline.Options options = new LocalPipeline.Options(ProjectFiles.root(), 0, null, false, null, null,
-                EnvVarsFile.NONE, Map.of(), logDir, Duration.ofMillis(500), Duration.ofHours(1), Duration.ofSeconds(1));
+                EnvVarsFile.NONE, Map.of(), logDir, Duration.ofMillis(500), Duration.ofHours(1), Duration.ofSeconds(1),
+                // Not us-east-1: everything local mode creates and every function call must be in this region.
+                Region.EU_WEST_1, LocalPipeline.DEFAULT_CONCURRENCY);
         long processesBefore = ProcessHandle.current().descendants().count();
 
         List<Demo.Expectation> expectations;
@@ -43,7 +47,7 @@ class EndToEndTest {
             assertThat(pipeline.clusters()).extracting(c -> c.cluster())
                     .containsExactly("glfs-dev", "glfs-staging", "glfs-production");
 
-            expectations = new Demo(pipeline, out, Duration.ofSeconds(40)).run();
+            expectations = new Demo(pipeline, out, Duration.ofSeconds(90)).run();
         } finally {
             pipeline.close();
         }

@@ -62,7 +62,7 @@ class InvokeCommandTest {
 
     private FunctionWorker.Result invoke(String event, EnvVarsFile envVars) throws IOException {
         return InvokeCommand.invoke(ProjectFiles.root(), new InvokeCommand.Options("WebhookFunction",
-                Files.readAllBytes(ProjectFiles.event(event)), envVars, Map.of()), moto.endpoint(),
+                Files.readAllBytes(ProjectFiles.event(event)), envVars, Map.of()), moto.endpoint(), Region.US_EAST_1,
                 new PrintStream(log, true, StandardCharsets.UTF_8), ProjectFiles.functionLog());
     }
 
@@ -143,12 +143,12 @@ class InvokeCommandTest {
         PrintStream err = new PrintStream(log, true, StandardCharsets.UTF_8);
 
         JsonNode unsigned = response(InvokeCommand.invoke(ProjectFiles.root(), new InvokeCommand.Options(
-                "WebhookFunction", pending, signingOn, Map.of()), moto.endpoint(), err, ProjectFiles.functionLog()));
+                "WebhookFunction", pending, signingOn, Map.of()), moto.endpoint(), Region.US_EAST_1, err, ProjectFiles.functionLog()));
         JsonNode old = response(InvokeCommand.invoke(ProjectFiles.root(), new InvokeCommand.Options(
-                "WebhookFunction", stale, signingOn, Map.of()), moto.endpoint(), err, ProjectFiles.functionLog()));
+                "WebhookFunction", stale, signingOn, Map.of()), moto.endpoint(), Region.US_EAST_1, err, ProjectFiles.functionLog()));
         assertThat(queued()).isEmpty();
         JsonNode accepted = response(InvokeCommand.invoke(ProjectFiles.root(), new InvokeCommand.Options(
-                "WebhookFunction", signed, signingOn, Map.of()), moto.endpoint(), err, ProjectFiles.functionLog()));
+                "WebhookFunction", signed, signingOn, Map.of()), moto.endpoint(), Region.US_EAST_1, err, ProjectFiles.functionLog()));
 
         assertThat(unsigned.path("statusCode").asInt()).isEqualTo(401);
         assertThat(old.path("statusCode").asInt()).isEqualTo(401);

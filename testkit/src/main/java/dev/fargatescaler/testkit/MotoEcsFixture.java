@@ -25,8 +25,8 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * Provisions, in {@code moto_server}, what one environment of this product needs: a VPC with DNS hostnames
  * enabled (moto answers 500 to an {@code awsvpc} RunTask without it), two subnets, a security group, an ECS
  * cluster named {@code glfs-<environment>} with the Fargate capacity providers, and a Fargate task definition
- * {@code glfs-runner-<environment>} whose container has {@code memory} set (moto requires it). Used by tests
- * and by local mode.
+ * {@code glfs-<environment>-runner} (the names environment.yaml gives) whose container has {@code memory} set
+ * (moto requires it). Used by tests (local mode deploys environment.yaml itself).
  *
  * <pre>try (MotoServer moto = MotoServer.start()) {
  *     MotoEcsFixture ecs = MotoEcsFixture.connect(moto.endpoint());
@@ -40,6 +40,7 @@ public final class MotoEcsFixture {
     private static final AtomicInteger NEXT_CIDR = new AtomicInteger(10);
 
     private final String endpoint;
+    private final Region region;
     private final Ec2Client ec2;
     private final EcsClient ecs;
 
@@ -72,22 +73,28 @@ public final class MotoEcsFixture {
         }
     }
 
-    private MotoEcsFixture(String endpoint, Ec2Client ec2, EcsClient ecs) {
+    private MotoEcsFixture(String endpoint, Region region, Ec2Client ec2, EcsClient ecs) {
         this.endpoint = endpoint;
+        this.region = region;
         this.ec2 = ec2;
         this.ecs = ecs;
     }
 
     /** Clients pointed at {@code endpoint} with dummy credentials, region us-east-1. */
     public static MotoEcsFixture connect(String endpoint) {
+        return connect(endpoint, Region.US_EAST_1);
+    }
+
+    /** Clients pointed at {@code endpoint} with dummy credentials, in {@code region} (moto keeps regions apart). */
+    public static MotoEcsFixture connect(String endpoint, Region region) {
         SdkHttpClient http = UrlConnectionHttpClient.create();
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create("testing", "testing"));
-        Ec2Client ec2 = Ec2Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+        Ec2Client ec2 = Ec2Client.builder().endpointOverride(URI.create(endpoint)).region(region)
                 .credentialsProvider(credentials).httpClient(http).build();
-        EcsClient ecs = EcsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+        EcsClient ecs = EcsClient.builder().endpointOverride(URI.create(endpoint)).region(region)
                 .credentialsProvider(credentials).httpClient(http).build();
-        return new MotoEcsFixture(endpoint, ec2, ecs);
+        return new MotoEcsFixture(endpoint, region, ec2, ecs);
     }
 
     public EcsClient ecs() {
@@ -105,7 +112,7 @@ public final class MotoEcsFixture {
         ec2.modifyVpcAttribute(r -> r.vpcId(vpcId).enableDnsSupport(AttributeBooleanValue.builder().value(true).build()));
         ec2.modifyVpcAttribute(r -> r.vpcId(vpcId).enableDnsHostnames(AttributeBooleanValue.builder().value(true).build()));
         List<String> subnets = new ArrayList<>();
-        String[] zones = {"us-east-1a", "us-east-1b"};
+        String[] zones = {region.id() + "a", region.id() + "b"};
         for (int i = 0; i < zones.length; i++) {
             String cidr = "10." + octet + "." + i + ".0/24";
             String zone = zones[i];
@@ -117,7 +124,7 @@ public final class MotoEcsFixture {
         String cluster = "glfs-" + environment;
         String clusterArn = ecs.createCluster(r -> r.clusterName(cluster)
                 .capacityProviders("FARGATE", "FARGATE_SPOT")).cluster().clusterArn();
-        String family = "glfs-runner-" + environment;
+        String family = "glfs-" + environment + "-runner";
         String taskDefinitionArn = ecs.registerTaskDefinition(r -> r.family(family)
                 .networkMode(NetworkMode.AWSVPC)
                 .requiresCompatibilities(Compatibility.FARGATE)

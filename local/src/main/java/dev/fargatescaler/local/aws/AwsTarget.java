@@ -32,16 +32,30 @@ public record AwsTarget(URI endpoint, Region region, String accountId) {
             .socketTimeout(Duration.ofSeconds(30))
             .build();
 
+    /** The emulator at {@code endpoint}, in the region of this process's environment. */
     public static AwsTarget emulator(String endpoint) {
-        return new AwsTarget(URI.create(endpoint), regionFromEnvironment(), EMULATOR_ACCOUNT);
+        return emulator(endpoint, regionFromEnvironment());
     }
 
+    /**
+     * The emulator at {@code endpoint}, in {@code region}: moto keeps every region apart, as AWS does, so what
+     * local mode provisions and what the functions call must use this one region.
+     */
+    public static AwsTarget emulator(String endpoint, Region region) {
+        return new AwsTarget(URI.create(endpoint), region, EMULATOR_ACCOUNT);
+    }
+
+    /** {@code AWS_REGION}, else {@code AWS_DEFAULT_REGION}, else us-east-1 (what the AWS CLI and SDKs read). */
     public static Region regionFromEnvironment() {
-        String region = System.getenv("AWS_REGION");
+        return regionFrom(System.getenv());
+    }
+
+    public static Region regionFrom(Map<String, String> env) {
+        String region = env.get("AWS_REGION");
         if (region == null || region.isBlank()) {
-            region = System.getenv("AWS_DEFAULT_REGION");
+            region = env.get("AWS_DEFAULT_REGION");
         }
-        return Region.of(region == null || region.isBlank() ? "us-east-1" : region);
+        return Region.of(region == null || region.isBlank() ? "us-east-1" : region.strip());
     }
 
     public boolean isEmulator() {

@@ -45,6 +45,10 @@ public final class WorkerMain {
             log.println("INIT_ERROR " + initError);
         }
         double initMillis = (System.nanoTime() - initStart) / 1e6;
+        // Init is over (even when it failed): the parent starts the function's timeout from here, as Lambda
+        // counts the timeout from the invocation, not from the environment's start.
+        out.writeBoolean(initError == null);
+        out.flush();
 
         while (true) {
             String requestId;

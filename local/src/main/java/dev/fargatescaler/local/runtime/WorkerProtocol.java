@@ -10,6 +10,7 @@ import java.io.IOException;
  * to stderr, where Lambda's log stream would be.
  *
  * <pre>
+ * ready:    boolean initOk (once, when the handler's init phase is over)
  * request:  UTF requestId, long deadlineEpochMillis, int length, byte[length] event
  * response: boolean ok, int length, byte[length] (the response, or Lambda's error JSON when !ok)
  * </pre>

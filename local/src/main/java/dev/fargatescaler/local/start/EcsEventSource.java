@@ -3,6 +3,7 @@ package dev.fargatescaler.local.start;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.domain.task.TaskNaming;
+import dev.fargatescaler.local.runtime.FunctionPool;
 import dev.fargatescaler.local.runtime.FunctionWorker;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ public final class EcsEventSource implements Runnable {
     private final List<Cluster> clusters;
     private final EcsClient ecs;
     private final List<EventSources.RuleSource> rules;
-    private final Map<String, FunctionWorker> workers;
+    private final Map<String, FunctionPool> workers;
+    private final SimulatedExitCode exitCodes;
     private final String region;
     private final String account;
     private final Monitor monitor;
@@ -45,8 +47,8 @@ public final class EcsEventSource implements Runnable {
     private volatile boolean running = true;
 
     EcsEventSource(List<Cluster> clusters, EcsClient ecs, List<EventSources.RuleSource> rules,
-                   Map<String, FunctionWorker> workers, String region, String account, Monitor monitor,
-                   GitLabDouble gitLab, IntSupplier queueDepth, long intervalMillis) {
+                   Map<String, FunctionPool> workers, String region, String account, Monitor monitor,
+                   GitLabDouble gitLab, IntSupplier queueDepth, long intervalMillis, SimulatedExitCode exitCodes) {
         this.clusters = clusters;
         this.ecs = ecs;
         this.rules = rules;
@@ -57,6 +59,7 @@ public final class EcsEventSource implements Runnable {
         this.gitLab = gitLab;
         this.queueDepth = queueDepth;
         this.intervalMillis = intervalMillis;
+        this.exitCodes = exitCodes;
     }
 
     void stop() {
@@ -155,7 +158,7 @@ public final class EcsEventSource implements Runnable {
                 }
             });
         }
-        ObjectNode event = EcsTaskEvents.taskStateChange(task, region, account);
+        ObjectNode event = EcsTaskEvents.taskStateChange(task, region, account, exitCodes);
         stampObservedTimes(task, (ObjectNode) event.get("detail"));
         int version = versions.merge(task.taskArn(), 1, Integer::sum);
         ((ObjectNode) event.get("detail")).put("version", Math.max(version, task.version() == null ? 1 : task.version().intValue()));

@@ -24,7 +24,7 @@ final class EcsTaskEvents {
     private EcsTaskEvents() {
     }
 
-    static ObjectNode taskStateChange(Task task, String region, String account) {
+    static ObjectNode taskStateChange(Task task, String region, String account, SimulatedExitCode exitCodes) {
         ObjectNode event = Json.MAPPER.createObjectNode();
         event.put("version", "0");
         event.put("id", UUID.randomUUID().toString());
@@ -46,8 +46,9 @@ final class EcsTaskEvents {
             put(n, "name", c.name());
             put(n, "image", c.image());
             put(n, "taskArn", task.taskArn());
-            if (c.exitCode() != null) {
-                n.put("exitCode", c.exitCode());
+            Integer exitCode = exitCodes.exitCode(task, c);
+            if (exitCode != null) {
+                n.put("exitCode", exitCode);
             }
             put(n, "reason", c.reason());
             put(n, "cpu", c.cpu());

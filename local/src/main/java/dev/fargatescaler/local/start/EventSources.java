@@ -1,7 +1,7 @@
 package dev.fargatescaler.local.start;
 
 import dev.fargatescaler.local.LocalStack;
-import dev.fargatescaler.local.template.Intrinsics;
+import dev.fargatescaler.testkit.template.CfnEvaluator;
 import dev.fargatescaler.local.template.SamTemplate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,9 +27,10 @@ public record EventSources(List<Route> routes, List<QueueSource> queues, List<Ru
      * {@code SQS}: Lambda's poller.
      *
      * @param reportBatchItemFailures {@code FunctionResponseTypes: [ReportBatchItemFailures]}
+     * @param maximumConcurrency      {@code ScalingConfig.MaximumConcurrency}: most batches at once; 0 = not set
      */
     public record QueueSource(String function, String queueUrl, String queueArn, int batchSize,
-                              Duration batchingWindow, boolean reportBatchItemFailures) {
+                              Duration batchingWindow, boolean reportBatchItemFailures, int maximumConcurrency) {
     }
 
     /** {@code EventBridgeRule}/{@code CloudWatchEvent}: events matching the pattern invoke the function. */
@@ -44,7 +45,7 @@ public record EventSources(List<Route> routes, List<QueueSource> queues, List<Ru
 
     public static EventSources of(LocalStack stack) {
         SamTemplate template = stack.template();
-        Intrinsics intrinsics = stack.intrinsics();
+        CfnEvaluator intrinsics = stack.evaluator();
         List<Route> routes = new ArrayList<>();
         List<QueueSource> queues = new ArrayList<>();
         List<RuleSource> rules = new ArrayList<>();
@@ -70,8 +71,10 @@ public record EventSources(List<Route> routes, List<QueueSource> queues, List<Ru
                                 ? Integer.parseInt(intrinsics.resolveString(props.get("MaximumBatchingWindowInSeconds")))
                                 : 0;
                         Object types = intrinsics.resolve(props.getOrDefault("FunctionResponseTypes", List.of()));
+                        Object scaling = SamTemplate.map(props.get("ScalingConfig")).get("MaximumConcurrency");
+                        int maximum = scaling == null ? 0 : Integer.parseInt(intrinsics.resolveString(scaling));
                         queues.add(new QueueSource(id, url, arn, batch, Duration.ofSeconds(window),
-                                types instanceof List<?> l && l.contains("ReportBatchItemFailures")));
+                                types instanceof List<?> l && l.contains("ReportBatchItemFailures"), maximum));
                     }
                     case "EventBridgeRule", "CloudWatchEvent" ->
                             rules.add(new RuleSource(id, intrinsics.resolve(props.get("Pattern"))));

@@ -116,6 +116,42 @@ public final class GitLabDouble implements AutoCloseable {
         }
     }
 
+    /**
+     * Feeds the double with a sample event's GitLab data (the {@code events/*-gitlab-*.wiremock.json} files, in
+     * WireMock's stub-mapping format, which the functions' own tests import too): those answers come before
+     * the double's own jobs, and after its token check. Each stub's answer is what that file says GitLab
+     * answers (see events/README.md for the sources); the double adds nothing to it.
+     *
+     * @return how many stubs were added
+     */
+    public int serveStubs(Path mappingsFile) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(Files.readAllBytes(mappingsFile));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read GitLab stubs " + mappingsFile, e);
+        }
+        JsonNode mappings = root.has("mappings") ? root.get("mappings") : root;
+        if (!mappings.isArray()) {
+            throw new IllegalArgumentException(mappingsFile + ": expected WireMock stub mappings "
+                    + "({\"mappings\": [...]})");
+        }
+        int added = 0;
+        for (JsonNode mapping : mappings) {
+            com.github.tomakehurst.wiremock.stubbing.StubMapping stub =
+                    com.github.tomakehurst.wiremock.stubbing.StubMapping.buildFrom(mapping.toString());
+            if (stub.getPriority() == null) {
+                stub.setPriority(STUB_PRIORITY);
+            }
+            server.addStubMapping(stub);
+            added++;
+        }
+        return added;
+    }
+
+    /** Imported stubs: after the token check (priority 1), before the double's own jobs (5). */
+    private static final int STUB_PRIORITY = 2;
+
     /** A runner took the job: GitLab reports it running from now on. */
     public void jobRunning(long jobId) {
         statusByRunner.put(jobId, "running");

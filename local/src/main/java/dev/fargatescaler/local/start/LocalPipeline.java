@@ -1,21 +1,18 @@
 package dev.fargatescaler.local.start;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fargatescaler.domain.environment.EnvironmentParser;
-import dev.fargatescaler.domain.environment.Environments;
-import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.local.EnvVarsFile;
+import dev.fargatescaler.local.LocalDeployment;
 import dev.fargatescaler.local.LocalStack;
 import dev.fargatescaler.local.aws.AwsTarget;
+import dev.fargatescaler.local.deploy.EnvironmentStacks;
+import dev.fargatescaler.local.runtime.FunctionPool;
 import dev.fargatescaler.local.runtime.FunctionWorker;
-import dev.fargatescaler.shared.config.EnvironmentsLoader;
-import dev.fargatescaler.testkit.MotoEcsFixture;
 import dev.fargatescaler.testkit.MotoServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,22 +22,20 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * The whole pipeline on this machine (what {@code bin/local start} runs and {@code bin/local demo} checks):
- * moto_server (or the given endpoint, or the real account), the template's resources and the local
- * environments, the GitLab double (or a real GitLab), every function of the template in its own worker JVM,
- * and the event sources that drive them: API Gateway for the webhook, the SQS event source for the scaler,
- * ECS task state change events for the reporter, the schedule for the sweeper.
+ * moto_server (or the given endpoint, or the real account), the {@link LocalDeployment} (template.yaml,
+ * environments, GitLab double), every function of the template in its own execution environments, and the event
+ * sources that drive them: API Gateway for the webhook, the SQS event source for the scaler, ECS task state
+ * change events for the reporter, the schedule for the sweeper.
  */
 public final class LocalPipeline implements AutoCloseable {
+
+    /** Default most execution environments per function ({@code --concurrency}). */
+    public static final int DEFAULT_CONCURRENCY = 2;
 
     /**
      * @param awsEndpoint  an emulator to use instead of starting moto_server; null to start one
@@ -48,46 +43,52 @@ public final class LocalPipeline implements AutoCloseable {
      * @param gitLabUrl    a real GitLab; null for the double fed by {@code local/gitlab-jobs.json}
      * @param ecsPoll      how often the clusters are polled for task state changes
      * @param sweepEvery   the sweeper's period; null for the template's schedule
-     * @param taskStep     on the emulator, how long a task stays in each state (moto's time-based progression:
-     *                     RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED); null keeps moto's default of
-     *                     one step per DescribeTasks call
+     * @param taskStep     on the emulator, how long a task stays in each state; null keeps moto's default of one
+     *                     step per DescribeTasks call
+     * @param region       the region of everything (null: {@code AWS_REGION}, else us-east-1)
+     * @param concurrency  most execution environments per function, as Lambda's concurrency
      */
     public record Options(Path root, int port, String awsEndpoint, boolean realAws, String gitLabUrl,
                           String gitLabToken, EnvVarsFile envVars, Map<String, String> parameters, Path logDir,
-                          Duration ecsPoll, Duration sweepEvery, Duration taskStep) {
-    }
+                          Duration ecsPoll, Duration sweepEvery, Duration taskStep, Region region, int concurrency) {
 
-    /** Secret names local mode uses for the GitLab API token (values in local/stack.json or from --gitlab-token). */
-    static final String LOCAL_GITLAB_TOKEN_SECRET = "local/gitlab-api-token";
-    static final String USER_GITLAB_TOKEN_SECRET = "local/gitlab-api-token-from-command-line";
+        public Region regionOrDefault() {
+            return region != null ? region : AwsTarget.regionFromEnvironment();
+        }
+    }
 
     private final Options options;
     private final Monitor monitor;
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final Map<String, FunctionWorker> workers = new LinkedHashMap<>();
+    private final Map<String, FunctionPool> functions = new LinkedHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<SqsEventSource> sqsSources = new ArrayList<>();
     private MotoServer moto;
     private AwsTarget target;
-    private LocalStack stack;
-    private GitLabDouble gitLab;
+    private LocalDeployment deployment;
     private WebhookGateway gateway;
     private EcsEventSource ecsSource;
     private ScheduledExecutorService scheduler;
     private EventSources sources;
     private List<EcsEventSource.Cluster> clusters = List.of();
     private volatile boolean closed;
-    private final Set<String> ssmPathsWritten = new java.util.HashSet<>();
 
     private LocalPipeline(Options options, Monitor monitor) {
         this.options = options;
         this.monitor = monitor;
     }
 
+    /**
+     * Checks every input first (port, template parameters, environments: {@link dev.fargatescaler.local.cli.UserError}
+     * or {@link dev.fargatescaler.domain.errors.ConfigurationException} with every problem), then starts.
+     */
     public static LocalPipeline start(Options options, Monitor monitor) throws IOException {
+        PortCheck.requireFree(options.port());
+        LocalDeployment.Checked checked = LocalDeployment.check(deploymentOptions(options), options.regionOrDefault(),
+                options.realAws());
         LocalPipeline pipeline = new LocalPipeline(options, monitor);
         try {
-            pipeline.startAll();
+            pipeline.startAll(checked);
         } catch (IOException | RuntimeException e) {
             pipeline.close();
             throw e;
@@ -95,76 +96,81 @@ public final class LocalPipeline implements AutoCloseable {
         return pipeline;
     }
 
-    private void startAll() throws IOException {
+    private static LocalDeployment.Options deploymentOptions(Options options) {
+        return new LocalDeployment.Options(options.root(), options.parameters(), options.gitLabUrl(),
+                options.gitLabToken(), List.of(), options.taskStep());
+    }
+
+    private void startAll(LocalDeployment.Checked checked) throws IOException {
         Files.createDirectories(options.logDir());
+        Region region = options.regionOrDefault();
         if (options.realAws()) {
-            target = new AwsTarget(null, AwsTarget.regionFromEnvironment(),
-                    System.getenv().getOrDefault("AWS_ACCOUNT_ID", "000000000000"));
+            target = new AwsTarget(null, region, System.getenv().getOrDefault("AWS_ACCOUNT_ID", "000000000000"));
         } else if (options.awsEndpoint() != null) {
-            target = AwsTarget.emulator(options.awsEndpoint());
+            target = AwsTarget.emulator(options.awsEndpoint(), region);
         } else {
             moto = MotoServer.start();
-            target = AwsTarget.emulator(moto.endpoint());
+            target = AwsTarget.emulator(moto.endpoint(), region);
         }
-        monitor.info("aws", target.isEmulator() ? "emulator at " + target.endpoint()
+        monitor.info("aws", target.isEmulator() ? "emulator at " + target.endpoint() + ", region " + region.id()
                 + (moto != null ? " (moto_server started here, log " + moto.logFile() + ")" : "")
-                : "REAL AWS account, region " + target.region().id());
-        stack = LocalStack.open(options.root(), target, options.parameters(), m -> monitor.info("setup", m));
-
-        Map<String, String> localValues = new LinkedHashMap<>();
-        String environmentsJson = null;
-        if (target.isEmulator()) {
-            stack.provision();
-            environmentsJson = "[" + String.join(",", provisionEnvironments()) + "]";
-            localValues.put(EnvironmentsLoader.INLINE, environmentsJson);
-        } else {
-            assumeExistingQueues();
+                : "REAL AWS account, region " + region.id());
+        deployment = LocalDeployment.deploy(checked, target, m -> monitor.info("setup", m));
+        closeables.add(deployment);
+        LocalStack stack = deployment.stack();
+        if (!target.isEmulator()) {
+            new RealAwsQueues(target, stack, options.envVars()).assume();
         }
-        localValues.putAll(gitLabSettings());
-        stack.setLocalValues(localValues);
-        EnvVarsFile overrides = options.envVars();
+        clusters = deployment.environments().stream()
+                .map(e -> new EcsEventSource.Cluster(e.name(), e.cluster())).toList();
+        if (clusters.isEmpty() && !target.isEmulator()) {
+            clusters = RealAwsQueues.clustersFromSsm(target, stack, options.envVars(), monitor);
+        }
 
         sources = EventSources.of(stack);
-        Set<String> functions = new LinkedHashSet<>();
-        sources.routes().forEach(r -> functions.add(r.function()));
-        sources.queues().forEach(q -> functions.add(q.function()));
-        sources.rules().forEach(r -> functions.add(r.function()));
-        sources.schedules().forEach(s -> functions.add(s.function()));
-        for (String function : functions) {
-            Map<String, String> vars = stack.functionVariables(function, overrides);
-            if (environmentsJson != null) {
-                writeEnvironmentsToSsm(vars, environmentsJson);
+        Set<String> names = new LinkedHashSet<>();
+        sources.routes().forEach(r -> names.add(r.function()));
+        sources.queues().forEach(q -> names.add(q.function()));
+        sources.rules().forEach(r -> names.add(r.function()));
+        sources.schedules().forEach(s -> names.add(s.function()));
+        for (String function : names) {
+            FunctionWorker.Spec spec = stack.functionSpec(function, options.envVars(),
+                    options.logDir().resolve(function + ".log"));
+            if ("ScalerFunction".equals(function)) {
+                spec = spec.withLogLines(monitor::scalerLogLine);
             }
-            FunctionWorker worker = new FunctionWorker(stack.functionSpec(function, overrides,
-                    options.logDir().resolve(function + ".log")));
-            workers.put(function, worker);
-            closeables.add(worker);
+            int concurrency = Math.min(options.concurrency(), reservedConcurrency(stack, function));
+            FunctionPool pool = new FunctionPool(spec, concurrency);
+            functions.put(function, pool);
+            closeables.add(pool);
         }
-        monitor.info("setup", "functions: " + String.join(", ", functions) + " (logs in " + options.logDir() + ")");
-        if (clusters.isEmpty()) {
-            clusters = clustersFromConfiguration(overrides);
-        }
+        monitor.info("setup", "functions: " + String.join(", ", functions.keySet().stream().map(f -> f + " (up to "
+                + functions.get(f).maxConcurrency() + " at once)").toList()) + "; logs in " + options.logDir());
 
         if (!sources.routes().isEmpty()) {
-            gateway = new WebhookGateway(options.port(), sources.routes(), workers, monitor);
+            gateway = new WebhookGateway(options.port(), sources.routes(), functions, monitor);
             closeables.add(gateway);
             sources.routes().forEach(r -> monitor.info("setup", r.method() + " " + webhookUrl(r.path()) + " -> "
                     + r.function()));
         }
-        SqsClient sqs = target.client(SqsClient.builder());
-        closeables.add(sqs);
         for (EventSources.QueueSource q : sources.queues()) {
-            SqsEventSource source = new SqsEventSource(q, workers.get(q.function()), sqs, target.region().id(), monitor);
-            sqsSources.add(source);
-            thread("sqs-" + q.function(), source);
+            FunctionPool pool = functions.get(q.function());
+            // Lambda's SQS poller runs several batches at once, up to ScalingConfig.MaximumConcurrency.
+            int pollers = q.maximumConcurrency() > 0 ? Math.min(q.maximumConcurrency(), pool.maxConcurrency())
+                    : pool.maxConcurrency();
+            for (int i = 0; i < pollers; i++) {
+                SqsEventSource source = new SqsEventSource(q, pool, deployment.aws().sqs(), region.id(), monitor);
+                sqsSources.add(source);
+                thread("sqs-" + q.function() + "-" + i, source);
+            }
             monitor.info("setup", "SQS " + q.queueUrl() + " -> " + q.function() + " (batch " + q.batchSize()
-                    + (q.reportBatchItemFailures() ? ", ReportBatchItemFailures" : "") + ")");
+                    + (q.reportBatchItemFailures() ? ", ReportBatchItemFailures" : "") + ", " + pollers
+                    + " batch(es) at once)");
         }
         String depthQueue = sources.queues().isEmpty() ? null : sources.queues().get(0).queueUrl();
-        EcsClient ecs = target.client(EcsClient.builder());
-        closeables.add(ecs);
-        ecsSource = new EcsEventSource(clusters, ecs, sources.rules(), workers, target.region().id(),
-                target.accountId(), monitor, gitLab, () -> depth(sqs, depthQueue), options.ecsPoll().toMillis());
+        ecsSource = new EcsEventSource(clusters, deployment.aws().ecs(), sources.rules(), functions, region.id(),
+                target.accountId(), monitor, deployment.gitLab(), () -> depth(depthQueue),
+                options.ecsPoll().toMillis(), SimulatedExitCode.AS_THE_EMULATOR_REPORTS);
         thread("ecs-events", ecsSource);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "schedules");
@@ -178,147 +184,22 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    private List<String> provisionEnvironments() throws IOException {
-        JsonNode file = Json.MAPPER.readTree(Files.readAllBytes(options.root().resolve("local/environments.json")));
-        MotoEcsFixture fixture = MotoEcsFixture.connect(target.endpoint().toString());
-        if (options.taskStep() != null) {
-            taskStepTransition(options.taskStep());
+    /** {@code ReservedConcurrentExecutions} caps a function's concurrency, as in Lambda. */
+    private static int reservedConcurrency(LocalStack stack, String function) {
+        Object reserved = stack.template().resources().get(function).properties().get("ReservedConcurrentExecutions");
+        if (reserved == null) {
+            return Integer.MAX_VALUE;
         }
-        List<String> json = new ArrayList<>();
-        List<EcsEventSource.Cluster> provisioned = new ArrayList<>();
-        for (JsonNode env : file.path("environments")) {
-            String name = env.path("name").asText();
-            MotoEcsFixture.Provisioned p = fixture.provision(name);
-            ObjectNode extra = env.deepCopy();
-            for (String key : List.of("name", "tags", "runUntagged", "maxConcurrentTasks")) {
-                extra.remove(key);
-            }
-            String extraJson = extra.isEmpty() ? "" : extra.toString().substring(1, extra.toString().length() - 1);
-            json.add(p.environmentJson(env.path("tags").toString(), env.path("runUntagged").asBoolean(false),
-                    env.path("maxConcurrentTasks").asInt(5), extraJson));
-            provisioned.add(new EcsEventSource.Cluster(name, p.cluster()));
-            monitor.info("setup", "environment " + name + ": cluster " + p.cluster() + ", task definition "
-                    + p.taskDefinitionFamily() + ", VPC " + p.vpcId() + " (DNS hostnames on), subnets "
-                    + p.subnets() + ", security group " + p.securityGroups());
-        }
-        clusters = List.copyOf(provisioned);
-        return json;
+        return Math.max(1, Integer.parseInt(stack.evaluator().resolveString(reserved)));
     }
 
-    /**
-     * Makes moto's tasks change state with time rather than with every DescribeTasks: the scaler's and the
-     * sweeper's own DescribeTasks calls would otherwise rush tasks to STOPPED before anyone saw them run.
-     * http://docs.getmoto.org/en/latest/docs/configuration/state_transition/index.html
-     */
-    private void taskStepTransition(Duration step) throws IOException {
-        var connection = (java.net.HttpURLConnection) java.net.URI.create(target.endpoint()
-                + "/moto-api/state-manager/set-transition").toURL().openConnection();
-        connection.setRequestMethod("POST");
-        connection.setDoOutput(true);
-        connection.setRequestProperty("Content-Type", "application/json");
-        connection.getOutputStream().write(("{\"model_name\":\"ecs::task\",\"transition\":{\"progression\":\"time\","
-                + "\"seconds\":" + Math.max(1, step.toSeconds()) + "}}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        int status = connection.getResponseCode();
-        connection.disconnect();
-        if (status >= 300) {
-            throw new IOException("moto_server refused the task state transition setting: " + status);
-        }
-        monitor.info("setup", "emulated tasks change state every " + Math.max(1, step.toSeconds()) + " s");
-    }
-
-    /** If a function reads its environments from SSM, they are written there (on the emulator only). */
-    private void writeEnvironmentsToSsm(Map<String, String> vars, String environmentsJson) throws IOException {
-        String path = vars.get(EnvironmentsLoader.SSM_PATH);
-        if (path == null || path.isBlank() || path.startsWith(LocalStack.UNRESOLVED_PREFIX)
-                || !ssmPathsWritten.add(path)) {
-            return;
-        }
-        JsonNode environments = Json.MAPPER.readTree(environmentsJson);
-        try (SsmClient ssm = target.client(SsmClient.builder())) {
-            for (JsonNode env : environments) {
-                String name = path.replaceAll("/+$", "") + "/" + env.path("name").asText();
-                ssm.putParameter(r -> r.name(name).value(env.toString()).type(ParameterType.STRING).overwrite(true));
-            }
-            monitor.info("setup", "environments written to SSM under " + path);
-        }
-    }
-
-    /** With --real-aws, the clusters to watch come from the environments the functions are configured with. */
-    private List<EcsEventSource.Cluster> clustersFromConfiguration(EnvVarsFile overrides) {
-        for (String function : workers.keySet()) {
-            Map<String, String> vars = stack.functionVariables(function, overrides);
-            try {
-                Environments environments;
-                if (vars.get(EnvironmentsLoader.INLINE) != null && !vars.get(EnvironmentsLoader.INLINE).isBlank()) {
-                    environments = EnvironmentParser.parseArray(vars.get(EnvironmentsLoader.INLINE), "ENVIRONMENTS");
-                } else if (vars.get(EnvironmentsLoader.SSM_PATH) != null && !vars.get(EnvironmentsLoader.SSM_PATH).isBlank()) {
-                    try (SsmClient ssm = target.client(SsmClient.builder())) {
-                        environments = EnvironmentsLoader.fromSsm(ssm, vars.get(EnvironmentsLoader.SSM_PATH));
-                    }
-                } else {
-                    continue;
-                }
-                return environments.all().stream()
-                        .map(e -> new EcsEventSource.Cluster(e.name(), e.cluster())).toList();
-            } catch (RuntimeException e) {
-                monitor.info("setup", "cannot read the environments of " + function + ": " + e.getMessage());
-            }
-        }
-        monitor.info("setup", "no environments found: task state changes are not watched");
-        return List.of();
-    }
-
-    /** --real-aws: the template's queues are the existing ones named by JOB_QUEUE_URL-like overrides. */
-    private void assumeExistingQueues() {
-        try (SqsClient sqs = target.client(SqsClient.builder())) {
-            for (var queue : stack.template().resourcesOfType("AWS::SQS::Queue")) {
-                String url = options.envVars().forFunction("Queues").get(queue.logicalId());
-                if (url == null) {
-                    throw new IllegalStateException("--real-aws: name the existing queue of " + queue.logicalId()
-                            + " in the --env-vars file: {\"Queues\": {\"" + queue.logicalId() + "\": \"https://sqs...\"}}");
-                }
-                String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-                        .attributes().get(QueueAttributeName.QUEUE_ARN);
-                stack.assume(queue.logicalId(), url, Map.of("Arn", arn, "QueueUrl", url,
-                        "QueueName", url.substring(url.lastIndexOf('/') + 1)));
-            }
-        }
-    }
-
-    private Map<String, String> gitLabSettings() {
-        Map<String, String> values = new LinkedHashMap<>();
-        if (options.gitLabUrl() == null) {
-            String token = stack.config().secrets().get(LOCAL_GITLAB_TOKEN_SECRET);
-            gitLab = new GitLabDouble(options.root().resolve("local/gitlab-jobs.json"), token).start();
-            closeables.add(gitLab);
-            values.put("GITLAB_URL", gitLab.url());
-            values.put("GITLAB_TOKEN_SECRET", LOCAL_GITLAB_TOKEN_SECRET);
-            monitor.info("setup", "GitLab API double at " + gitLab.url() + " serving local/gitlab-jobs.json ("
-                    + gitLab.jobs().size() + " jobs)");
-        } else {
-            values.put("GITLAB_URL", options.gitLabUrl());
-            if (options.gitLabToken() != null && target.isEmulator()) {
-                try (SecretsManagerClient secrets = target.client(SecretsManagerClient.builder())) {
-                    try {
-                        secrets.putSecretValue(r -> r.secretId(USER_GITLAB_TOKEN_SECRET).secretString(options.gitLabToken()));
-                    } catch (ResourceNotFoundException e) {
-                        secrets.createSecret(r -> r.name(USER_GITLAB_TOKEN_SECRET).secretString(options.gitLabToken()));
-                    }
-                }
-                values.put("GITLAB_TOKEN_SECRET", USER_GITLAB_TOKEN_SECRET);
-            }
-            monitor.info("setup", "GitLab API at " + options.gitLabUrl());
-        }
-        return values;
-    }
-
-    private int depth(SqsClient sqs, String queueUrl) {
+    private int depth(String queueUrl) {
         if (queueUrl == null) {
             return 0;
         }
-        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        Map<QueueAttributeName, String> a = deployment.aws().sqs().getQueueAttributes(r -> r.queueUrl(queueUrl)
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
         return Integer.parseInt(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"))
                 + Integer.parseInt(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0"));
     }
@@ -328,18 +209,10 @@ public final class LocalPipeline implements AutoCloseable {
             return;
         }
         try {
-            ObjectNode event = Json.MAPPER.createObjectNode();
-            event.put("version", "0");
-            event.put("id", java.util.UUID.randomUUID().toString());
-            event.put("detail-type", "Scheduled Event");
-            event.put("source", "aws.events");
-            event.put("account", target.accountId());
-            event.put("time", java.time.Instant.now().toString());
-            event.put("region", target.region().id());
-            event.putArray("resources").add("arn:aws:events:" + target.region().id() + ":" + target.accountId()
-                    + ":rule/" + stack.ids().name(schedule.function()) + "-schedule");
-            event.putObject("detail");
-            FunctionWorker.Result result = workers.get(schedule.function()).invoke(Json.MAPPER.writeValueAsBytes(event));
+            byte[] event = dev.fargatescaler.domain.json.Json.MAPPER.writeValueAsBytes(ScheduledEvents.scheduled(
+                    target.region().id(), target.accountId(),
+                    deployment.stack().ids().name(schedule.function()) + "-schedule", Instant.now()));
+            FunctionWorker.Result result = functions.get(schedule.function()).invoke(event);
             if (!result.ok()) {
                 monitor.functionError(schedule.function(), result.payloadText());
             }
@@ -379,7 +252,7 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     public LocalStack stack() {
-        return stack;
+        return deployment.stack();
     }
 
     public EventSources sources() {
@@ -390,12 +263,20 @@ public final class LocalPipeline implements AutoCloseable {
         return clusters;
     }
 
+    public List<EnvironmentStacks.Deployed> environments() {
+        return deployment.environments();
+    }
+
+    public Map<String, FunctionPool> functions() {
+        return functions;
+    }
+
     public Monitor monitor() {
         return monitor;
     }
 
     public GitLabDouble gitLab() {
-        return gitLab;
+        return deployment.gitLab();
     }
 
     /** Stops everything this pipeline started, the emulator last. Safe to call twice. */

@@ -63,6 +63,36 @@ public final class Monitor {
         line(what, message);
     }
 
+    /** A request that reached no function (an unknown route, a body over the limit). */
+    void request(String method, String path, int status, String why) {
+        String shown = path.length() > 120 ? path.substring(0, 120) + "…" : path;
+        line("request", method + " " + shown + " -> " + status + ": " + why);
+    }
+
+    /**
+     * A line of the scaler's log: its per-job decisions other than launches (which the launch lines show) are
+     * shown, so that unroutable, refused and deferred jobs say why on the terminal.
+     */
+    void scalerLogLine(String line) {
+        if (!line.startsWith("{") || !line.contains("decision=")) {
+            return;
+        }
+        try {
+            var node = dev.fargatescaler.domain.json.Json.MAPPER.readTree(line);
+            String message = node.path("message").asText("");
+            if (!message.startsWith("decision=") || message.startsWith("decision=launched")
+                    || message.startsWith("decision=already-launched")) {
+                return;
+            }
+            String job = node.hasNonNull("job_id") ? "job " + node.get("job_id").asText()
+                    + (node.hasNonNull("project_id") ? " (project " + node.get("project_id").asText() + ")" : "") + ": "
+                    : "";
+            line("scaler", job + message.substring("decision=".length()));
+        } catch (IOException | RuntimeException e) {
+            // not one of the function's JSON log lines
+        }
+    }
+
     void webhook(String idempotencyKey, int status, String answer) {
         webhooks.add(new WebhookOutcome(idempotencyKey, status, answer));
         line("webhook", status + " " + answer);
@@ -103,17 +133,49 @@ public final class Monitor {
         }
         reports.add(new Report(taskArn, lastStatus, ok, taskReport));
         line("report", taskEnvironment.getOrDefault(taskArn, "?") + ": task " + shortId(taskArn) + " " + lastStatus
-                + ": reporter " + (ok ? what : "ERROR " + answer));
+                + ": reporter " + (ok ? what : "ERROR " + readableError(answer)));
     }
 
     void sweeper(boolean ok, String answer, long millis) {
         sweeperRuns++;
-        line("sweeper", (ok ? "ran" : "ERROR " + answer) + " (" + millis + " ms)");
+        line("sweeper", (ok ? sweepSummary(answer) : "ERROR " + readableError(answer)) + " (" + millis + " ms)");
+    }
+
+    /** The sweeper's answer in words: what the reaper and the catch-up did. */
+    static String sweepSummary(String answer) {
+        try {
+            var node = dev.fargatescaler.domain.json.Json.MAPPER.readTree(answer);
+            var reaper = node.path("reaper");
+            var catchUp = node.path("catchUp");
+            return "reaper: " + reaper.path("tasksSeen").asInt() + " task(s) seen, " + reaper.path("reaped").asInt()
+                    + " overdue stopped; catch-up: " + catchUp.path("pages").asInt() + " page(s) of pending jobs read, "
+                    + catchUp.path("pendingSeen").asInt() + " pending, " + catchUp.path("queued").asInt() + " queued, "
+                    + catchUp.path("alreadyRunning").asInt() + " already had a task, " + catchUp.path("skipped").asInt()
+                    + " skipped" + (catchUp.path("stoppedBy").isTextual() && !catchUp.path("stoppedBy").asText().isEmpty()
+                    && !"nothing".equals(catchUp.path("stoppedBy").asText())
+                    ? " (stopped by " + catchUp.path("stoppedBy").asText() + ")" : "");
+        } catch (IOException | RuntimeException e) {
+            return "ran: " + answer;
+        }
     }
 
     void functionError(String function, String error) {
-        functionErrors.add(function + ": " + error);
-        line("error", function + ": " + error);
+        String readable = readableError(error);
+        functionErrors.add(function + ": " + readable);
+        line("error", function + ": " + readable);
+    }
+
+    /** Lambda's error document ({@code errorType}, {@code errorMessage}) as text, its message unescaped. */
+    static String readableError(String error) {
+        try {
+            var node = dev.fargatescaler.domain.json.Json.MAPPER.readTree(error);
+            if (node != null && node.has("errorMessage")) {
+                return node.path("errorType").asText("error") + ": " + node.path("errorMessage").asText();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON: shown as it is
+        }
+        return error;
     }
 
     void queueDepth(int depth) {
@@ -188,16 +250,29 @@ public final class Monitor {
         return Map.copyOf(taskStatus);
     }
 
-    /** The task report's key figures (the full report is in the reporter's log). */
+    /**
+     * The task report's key figures: outcome, job, durations and estimated cost (the full report is in the
+     * reporter's log; docs/lifecycle.md lists its fields).
+     */
     static String compact(com.fasterxml.jackson.databind.JsonNode report) {
         StringBuilder b = new StringBuilder();
         for (String field : List.of("outcome", "reason", "job_id", "attempt", "exit_code", "start_latency_ms", "run_ms",
-                "billed_s", "cost_usd")) {
+                "billed_s", "cost_usd", "relaunch")) {
             if (report.hasNonNull(field)) {
-                b.append(b.length() == 0 ? "" : " ").append(field).append('=').append(report.get(field).asText());
+                String value = "cost_usd".equals(field)
+                        ? String.format(java.util.Locale.ROOT, "%.6f", report.get(field).asDouble())
+                        : report.get(field).asText();
+                b.append(b.length() == 0 ? "" : " ").append(field).append('=').append(value);
             }
         }
         return b.toString();
+    }
+
+    /** Terminal escape sequences (colours, cursor moves), which a log file must not keep. */
+    private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\\x1B\\[[0-9;?]*[ -/]*[@-~]");
+
+    static String withoutTerminalCodes(String text) {
+        return ANSI.matcher(text).replaceAll("");
     }
 
     static String shortId(String taskArn) {
@@ -210,7 +285,7 @@ public final class Monitor {
         out.flush();
         if (logFile != null) {
             try {
-                Files.writeString(logFile, text + System.lineSeparator(), StandardCharsets.UTF_8,
+                Files.writeString(logFile, withoutTerminalCodes(text) + System.lineSeparator(), StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

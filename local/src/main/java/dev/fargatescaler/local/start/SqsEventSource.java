@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fargatescaler.domain.json.Json;
+import dev.fargatescaler.local.runtime.FunctionPool;
 import dev.fargatescaler.local.runtime.FunctionWorker;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * {@code BatchSize} messages in Lambda's SQS event format, and deletes what succeeded. A function error leaves
  * the whole batch to reappear after the visibility timeout; with {@code ReportBatchItemFailures} only the
  * messages named in {@code batchItemFailures} stay (an unknown or empty identifier fails the whole batch, as in
- * Lambda). https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+ * Lambda). Local mode runs several of these per queue, as Lambda's poller runs several batches at once (up to
+ * {@code ScalingConfig.MaximumConcurrency}). https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
  */
 final class SqsEventSource implements Runnable {
 
@@ -29,13 +31,13 @@ final class SqsEventSource implements Runnable {
     static final int WAIT_SECONDS = 2;
 
     private final EventSources.QueueSource source;
-    private final FunctionWorker worker;
+    private final FunctionPool worker;
     private final SqsClient sqs;
     private final String region;
     private final Monitor monitor;
     private volatile boolean running = true;
 
-    SqsEventSource(EventSources.QueueSource source, FunctionWorker worker, SqsClient sqs, String region,
+    SqsEventSource(EventSources.QueueSource source, FunctionPool worker, SqsClient sqs, String region,
                    Monitor monitor) {
         this.source = source;
         this.worker = worker;

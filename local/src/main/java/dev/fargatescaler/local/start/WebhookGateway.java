@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.fargatescaler.domain.json.Json;
+import dev.fargatescaler.local.runtime.FunctionPool;
 import dev.fargatescaler.local.runtime.FunctionWorker;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,7 +24,7 @@ import java.util.concurrent.Executors;
 /**
  * API Gateway (HTTP API, payload format 2.0) on this machine: each request on a route of the template becomes
  * the event the function gets in AWS, and the function's answer becomes the HTTP response. Other paths get
- * 404 and a function error 500, with API Gateway's bodies.
+ * 404 and a function error 500, with API Gateway's bodies; every request is shown on the terminal.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
  */
 final class WebhookGateway implements AutoCloseable {
@@ -35,17 +36,18 @@ final class WebhookGateway implements AutoCloseable {
 
     private final HttpServer server;
     private final List<EventSources.Route> routes;
-    private final Map<String, FunctionWorker> workers;
+    private final Map<String, FunctionPool> workers;
     private final Monitor monitor;
 
-    WebhookGateway(int port, List<EventSources.Route> routes, Map<String, FunctionWorker> workers, Monitor monitor)
+    WebhookGateway(int port, List<EventSources.Route> routes, Map<String, FunctionPool> workers, Monitor monitor)
             throws IOException {
         this.routes = routes;
         this.workers = workers;
         this.monitor = monitor;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+        // Enough threads to accept a burst: how many run at once is each function's concurrency (FunctionPool).
+        server.setExecutor(Executors.newFixedThreadPool(64, r -> {
             Thread t = new Thread(r, "webhook-gateway");
             t.setDaemon(true);
             return t;
@@ -65,11 +67,14 @@ final class WebhookGateway implements AutoCloseable {
                     .filter(r -> r.path().equals(path) && (r.method().equals(method) || "ANY".equals(r.method())))
                     .findFirst().orElse(null);
             if (route == null) {
+                monitor.request(method, path, 404, "no route (the template's routes: " + String.join(", ",
+                        routes.stream().map(r -> r.method() + " " + r.path()).toList()) + ")");
                 send(exchange, 404, "{\"message\":\"Not Found\"}");
                 return;
             }
             byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
             if (body.length > MAX_BODY) {
+                monitor.request(method, path, 413, "body over API Gateway's 10 MB limit");
                 send(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
                 return;
             }

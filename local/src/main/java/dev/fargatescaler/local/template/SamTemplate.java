@@ -24,8 +24,8 @@ public final class SamTemplate {
     }
 
     /**
-     * A function as the template declares it; values are unresolved intrinsics until {@link Intrinsics} is
-     * applied.
+     * A function as the template declares it; values are unresolved intrinsics until testkit's
+     * {@code CfnEvaluator} resolves them.
      */
     public record Function(String logicalId, String handler, Object codeUri, Object timeout, Object memorySize,
                            Map<String, Object> environment, Map<String, Object> events) {
@@ -47,6 +47,11 @@ public final class SamTemplate {
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The template as CloudFormation reads it (short-form tags in their long form). */
+    public Map<String, Object> raw() {
+        return root;
     }
 
     /** The directory that relative {@code CodeUri}s are resolved against. */
@@ -89,11 +94,16 @@ public final class SamTemplate {
         return resourcesOfType(FUNCTION_TYPE).stream().map(Resource::logicalId).toList();
     }
 
+    public boolean hasFunction(String logicalId) {
+        Resource resource = resources().get(logicalId);
+        return resource != null && FUNCTION_TYPE.equals(resource.type());
+    }
+
     /** @throws IllegalArgumentException naming the functions that exist, when there is no such function */
     public Function function(String logicalId) {
         Resource resource = resources().get(logicalId);
-        if (resource == null || !FUNCTION_TYPE.equals(resource.type())) {
-            throw new IllegalArgumentException("template " + file + " has no function " + logicalId
+        if (!hasFunction(logicalId)) {
+            throw new IllegalArgumentException("template " + file.getFileName() + " has no function " + logicalId
                     + "; its functions: " + String.join(", ", functionIds()));
         }
         Map<String, Object> globals = map(map(section("Globals")).get("Function"));

@@ -41,6 +41,18 @@ class FunctionWorkerTest {
         }
     }
 
+    /** Its init phase (constructor) takes longer than the function's timeout: it must not count against it. */
+    public static final class SlowInit implements RequestStreamHandler {
+        public SlowInit() throws InterruptedException {
+            Thread.sleep(4_000); // more than the timeout and its 2 s of slack
+        }
+
+        @Override
+        public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+            output.write("{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     /** Its constructor fails, as a handler with a broken configuration does. */
     public static final class BrokenInit implements RequestStreamHandler {
         public BrokenInit() {
@@ -58,6 +70,18 @@ class FunctionWorkerTest {
         return new FunctionWorker(new FunctionWorker.Spec("Probe", handler,
                 Map.of("LOCAL_GREETING", "hello", "AWS_LAMBDA_FUNCTION_NAME", "glfs-local-Probe"), classpath,
                 timeout, null));
+    }
+
+    @Test
+    void theInitPhaseDoesNotCountAgainstTheFunctionsTimeout() throws IOException {
+        // Lambda counts the timeout from the invocation: a cold start slower than the timeout is not a timeout
+        // (several JVMs starting at once on few cores made every first invocation time out).
+        try (FunctionWorker worker = worker(SlowInit.class.getName(), Duration.ofSeconds(1))) {
+            FunctionWorker.Result result = worker.invoke(bytes("{}"));
+
+            assertThat(result.ok()).as(result.payloadText()).isTrue();
+            assertThat(result.payloadText()).isEqualTo("{\"ok\":true}");
+        }
     }
 
     private static byte[] bytes(String s) {

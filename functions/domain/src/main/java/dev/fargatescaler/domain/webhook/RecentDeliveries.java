@@ -27,6 +27,11 @@ public final class RecentDeliveries {
         this.clock = clock;
     }
 
+    /** How long a queued delivery's key is remembered (for the duplicate answer). */
+    public Duration maxAge() {
+        return maxAge;
+    }
+
     public synchronized boolean contains(String key) {
         evictOld();
         return key != null && seen.containsKey(key);

@@ -164,7 +164,8 @@ public final class WebhookIntake {
         PendingJob job = PendingJob.fromHook(hook, request.header("x-gitlab-instance"), request.receivedAt(),
                 idempotencyKey);
         if (recentDeliveries.contains(job.dedupKey())) {
-            return ignore("Duplicate", "delivery already queued");
+            boolean byKey = idempotencyKey != null && !idempotencyKey.isBlank();
+            return ignore("Duplicate", WebhookResponse.duplicateMessage(byKey, recentDeliveries.maxAge()));
         }
         try {
             queue.enqueue(job);

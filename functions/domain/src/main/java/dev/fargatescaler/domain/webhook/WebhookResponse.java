@@ -35,6 +35,20 @@ public record WebhookResponse(int statusCode, String decision, String reason, St
         return new WebhookResponse(200, "ignored", reason, message);
     }
 
+    /**
+     * Why a delivery was not queued again: which key matched, for how long such keys are remembered, and how to
+     * send a fresh delivery. GitLab repeats an {@code Idempotency-Key} only when a delivery is resent by hand
+     * (REFERENCE: GitLab 17.4+), so a new key is a new delivery. Never echoes the caller's key.
+     */
+    static String duplicateMessage(boolean byIdempotencyKey, java.time.Duration remembered) {
+        String window = remembered.toSeconds() % 60 == 0 ? remembered.toMinutes() + " min" : remembered.toSeconds() + " s";
+        return byIdempotencyKey
+                ? "delivery already queued: the same Idempotency-Key was queued by this receiver within the last "
+                        + window + "; send a new Idempotency-Key for a fresh delivery"
+                : "delivery already queued: the same project, job and status (no Idempotency-Key) was queued by this "
+                        + "receiver within the last " + window + "; send an Idempotency-Key for a fresh delivery";
+    }
+
     static WebhookResponse rejected(int statusCode, String reason, String message) {
         return new WebhookResponse(statusCode, "rejected", reason, message);
     }

@@ -213,6 +213,39 @@ class WebhookIntakeTest {
     }
 
     @Test
+    void theDuplicateAnswerSaysWhichKeyMatchedForHowLongAndHowToSendAFreshDelivery() {
+        send(Fixtures.json("job-pending.derived.json"));
+        WebhookResponse again = send(Fixtures.json("job-pending.derived.json"));
+
+        assertThat(again.body()).isEqualTo("{\"status\":\"ignored\",\"message\":\"delivery already queued: the same "
+                + "Idempotency-Key was queued by this receiver within the last 5 min; send a new Idempotency-Key "
+                + "for a fresh delivery\"}");
+    }
+
+    @Test
+    void withoutAnIdempotencyKeyTheDuplicateAnswerNamesTheJobAndStatusThatMatched() {
+        Map<String, String> headers = gitlabHeaders();
+        headers.remove("idempotency-key");
+        send(headers, Fixtures.bytes(Fixtures.json("job-pending.derived.json")));
+        WebhookResponse again = send(headers, Fixtures.bytes(Fixtures.json("job-pending.derived.json")));
+
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).contains("delivery already queued: the same project, job and status (no "
+                + "Idempotency-Key) was queued by this receiver within the last 5 min; send an Idempotency-Key");
+        assertThat(queue.jobs).hasSize(1);
+    }
+
+    @Test
+    void theDuplicateAnswerNeverEchoesTheCallersKey() {
+        Map<String, String> headers = gitlabHeaders();
+        headers.put("idempotency-key", "k".repeat(5000));
+        send(headers, Fixtures.bytes(Fixtures.json("job-pending.derived.json")));
+        WebhookResponse again = send(headers, Fixtures.bytes(Fixtures.json("job-pending.derived.json")));
+
+        assertThat(again.body()).doesNotContain("kkk").hasSizeLessThan(300);
+    }
+
+    @Test
     void aSecretStoreOutageIsA503NotA401() {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         WebhookIntake failing = new WebhookIntake(new WebhookAuthenticator(() -> {
