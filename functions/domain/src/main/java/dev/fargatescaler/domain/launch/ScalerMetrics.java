@@ -17,6 +17,12 @@ public final class ScalerMetrics {
     public static final String PERMANENT_ERROR = "PermanentError";
     public static final String REQUEUED = "Requeued";
     public static final String DEFERRED_FOR_TIME = "DeferredForTime";
+    /** A job no environment takes under a list that may be incomplete (none yet, or an old one): it waits. */
+    public static final String DEFERRED_FOR_ENVIRONMENTS = "DeferredForEnvironments";
+    /** A RunTask client token that an earlier launch had used: the launch moved on to the next attempt. */
+    public static final String SPENT_CLIENT_TOKEN = "SpentClientToken";
+    /** How many environments the function knows (0 right after a deploy without environments); no dimension. */
+    public static final String ENVIRONMENTS_CONFIGURED = "EnvironmentsConfigured";
     /** No dimension, so that one alarm covers every cause. */
     public static final String CONFIGURATION_ERROR = "ScalerConfigurationError";
 
