@@ -14,6 +14,7 @@ import dev.fargatescaler.shared.lambda.EmfMetrics;
 import dev.fargatescaler.shared.wiring.FunctionWiring;
 import dev.fargatescaler.testkit.MotoClients;
 import dev.fargatescaler.testkit.MotoServer;
+import dev.fargatescaler.testkit.ServiceRoutingHttpClient;
 import dev.fargatescaler.testkit.fake.FakeEcs;
 import dev.fargatescaler.webhook.WebhookHandler;
 import java.io.ByteArrayInputStream;
@@ -47,7 +48,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * deleted, the others stay with the visibility the scaler set) from a real queue on moto_server; ECS is the
  * testkit's in-memory {@link FakeEcs} (RunTask idempotent per clientToken, as ECS is) behind
  * {@link FargateLaunchLimit} (bucket of 100 launches refilled at 20/s, real ThrottlingException answers), reached
- * through the wiring's HTTP client seam ({@link ServiceRouter}); GitLab's Jobs API is answered in-process
+ * through the wiring's HTTP client seam ({@link ServiceRoutingHttpClient}); GitLab's Jobs API is answered in-process
  * ({@link FakeGitLabHttpClient}: every job pending with its environment's tag); the GitLab token comes from
  * Secrets Manager on moto_server.
  *
@@ -115,7 +116,7 @@ public final class Burst {
     private FunctionWiring wiring(Map<String, String> variables) {
         return new FunctionWiring(variables, AwsTarget.of(Map.of("AWS_ENDPOINT_URL", moto.endpoint(),
                 "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing")),
-                new ServiceRouter(limit, UrlConnectionHttpClient.create()),
+                new ServiceRoutingHttpClient(limit, UrlConnectionHttpClient.create()),
                 () -> new FakeGitLabHttpClient(Burst::environmentOf), Clock.systemUTC());
     }
 

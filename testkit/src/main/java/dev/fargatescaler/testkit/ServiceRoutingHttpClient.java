@@ -1,4 +1,4 @@
-package dev.fargatescaler.bench;
+package dev.fargatescaler.testkit;
 
 import java.util.Objects;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
@@ -8,16 +8,17 @@ import software.amazon.awssdk.http.SdkHttpClient;
 /**
  * One {@link SdkHttpClient} for a whole {@code FunctionWiring} (which shares one HTTP client between its SDK
  * clients, as a Lambda container does) that sends ECS requests (JSON protocol, {@code X-Amz-Target:
- * AmazonEC2ContainerServiceV20141113.*}) to an in-process ECS and everything else to a real client (moto_server).
+ * AmazonEC2ContainerServiceV20141113.*}) to an in-process ECS ({@code FakeEcs}) and everything else to a real
+ * client (moto_server): the seam benchmarks and tests plug into the production wiring.
  */
-final class ServiceRouter implements SdkHttpClient {
+public final class ServiceRoutingHttpClient implements SdkHttpClient {
 
     private static final String ECS_TARGET = "AmazonEC2ContainerServiceV20141113.";
 
     private final SdkHttpClient ecs;
     private final SdkHttpClient others;
 
-    ServiceRouter(SdkHttpClient ecs, SdkHttpClient others) {
+    public ServiceRoutingHttpClient(SdkHttpClient ecs, SdkHttpClient others) {
         this.ecs = Objects.requireNonNull(ecs);
         this.others = Objects.requireNonNull(others);
     }
@@ -30,7 +31,7 @@ final class ServiceRouter implements SdkHttpClient {
 
     @Override
     public String clientName() {
-        return "ServiceRouter";
+        return "ServiceRouting";
     }
 
     @Override
