@@ -16,6 +16,7 @@ import dev.fargatescaler.testkit.MotoClients;
 import dev.fargatescaler.testkit.MotoServer;
 import dev.fargatescaler.testkit.ServiceRoutingHttpClient;
 import dev.fargatescaler.testkit.fake.FakeEcs;
+import dev.fargatescaler.testkit.fake.FakeSqs;
 import dev.fargatescaler.webhook.WebhookHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -35,7 +36,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -71,6 +71,14 @@ public final class Burst {
     private final String environmentsJson;
     private final Environments environments;
     private final SqsClient admin;
+    /**
+     * {@code -Dburst.queue=memory} (default): the queue is an in-process {@link FakeSqs}, for the event source and
+     * the scalers' own SQS calls alike, so that the figure is the scaler's and ECS's launch limit's, not
+     * moto_server's (its ReceiveMessage takes seconds per batch at a depth of 1,000 on a loaded machine);
+     * {@code moto}: the queue on moto_server, as local mode runs it.
+     */
+    private final FakeSqs memoryQueue = "moto".equals(System.getProperty("burst.queue", "memory")) ? null
+            : new FakeSqs(Clock.systemUTC(), Duration.ofSeconds(360));
     /** What the scalers' ECS client resolved to (printed with the figures). */
     private volatile String ecsRetry = "?";
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -116,7 +124,9 @@ public final class Burst {
     private FunctionWiring wiring(Map<String, String> variables) {
         return new FunctionWiring(variables, AwsTarget.of(Map.of("AWS_ENDPOINT_URL", moto.endpoint(),
                 "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing")),
-                new ServiceRoutingHttpClient(limit, UrlConnectionHttpClient.create()),
+                memoryQueue == null ? new ServiceRoutingHttpClient(limit, UrlConnectionHttpClient.create())
+                        : new ServiceRoutingHttpClient(limit, UrlConnectionHttpClient.create())
+                                .route(ServiceRoutingHttpClient.SQS, memoryQueue),
                 () -> new FakeGitLabHttpClient(Burst::environmentOf), Clock.systemUTC());
     }
 
@@ -150,15 +160,63 @@ public final class Burst {
     }
 
     /** Lambda's SQS event source for one concurrent container. */
-    private Thread poller(int index) {
+    /** The queue the emulated event source polls: moto_server's, or an in-process {@link FakeSqs}. */
+    private interface EventQueue {
+        List<FakeSqs.Received> receive();
+
+        void delete(List<FakeSqs.Received> messages);
+    }
+
+    private EventQueue eventQueue() {
+        if (memoryQueue != null) {
+            return new EventQueue() {
+                @Override
+                public List<FakeSqs.Received> receive() {
+                    try {
+                        // Lambda's pollers long-poll, as the moto variant does with WaitTimeSeconds=1.
+                        return memoryQueue.receive(10, Duration.ofSeconds(1));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return List.of();
+                    }
+                }
+
+                @Override
+                public void delete(List<FakeSqs.Received> messages) {
+                    messages.forEach(m -> memoryQueue.delete(m.receiptHandle()));
+                }
+            };
+        }
         SqsClient sqs = sqs();
+        return new EventQueue() {
+            @Override
+            public List<FakeSqs.Received> receive() {
+                return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
+                                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                        .messages().stream().map(m -> new FakeSqs.Received(m.messageId(), m.receiptHandle(), m.body(),
+                                Integer.parseInt(m.attributes().getOrDefault(
+                                        MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"))))
+                        .toList();
+            }
+
+            @Override
+            public void delete(List<FakeSqs.Received> messages) {
+                sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(messages.stream()
+                        .map(m -> DeleteMessageBatchRequestEntry.builder().id(m.messageId())
+                                .receiptHandle(m.receiptHandle()).build())
+                        .toList()));
+            }
+        };
+    }
+
+    /** Lambda's SQS event source for one concurrent container. */
+    private Thread poller(int index) {
+        EventQueue queue = eventQueue();
         ScalerHandler handler = scaler();
         Thread thread = new Thread(() -> {
             while (running.get()) {
                 long t0 = System.nanoTime();
-                List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
-                        .waitTimeSeconds(1).messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
-                        .messages();
+                List<FakeSqs.Received> batch = queue.receive();
                 if (batch.isEmpty()) {
                     continue;
                 }
@@ -166,12 +224,11 @@ public final class Burst {
                 receiveNs.addAndGet(t1 - t0);
                 ObjectNode event = Json.MAPPER.createObjectNode();
                 var records = event.putArray("Records");
-                for (Message m : batch) {
+                for (FakeSqs.Received m : batch) {
                     var record = records.addObject();
                     record.put("messageId", m.messageId()).put("receiptHandle", m.receiptHandle()).put("body", m.body())
                             .put("eventSource", "aws:sqs");
-                    record.putObject("attributes").put("ApproximateReceiveCount",
-                            m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"));
+                    record.putObject("attributes").put("ApproximateReceiveCount", Integer.toString(m.receiveCount()));
                 }
                 try {
                     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -183,15 +240,9 @@ public final class Burst {
                     var failed = new HashSet<String>();
                     Json.MAPPER.readTree(out.toByteArray()).path("batchItemFailures")
                             .forEach(f -> failed.add(f.path("itemIdentifier").asText()));
-                    List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
-                    for (Message m : batch) {
-                        if (!failed.contains(m.messageId())) {
-                            done.add(DeleteMessageBatchRequestEntry.builder().id(m.messageId())
-                                    .receiptHandle(m.receiptHandle()).build());
-                        }
-                    }
+                    List<FakeSqs.Received> done = batch.stream().filter(m -> !failed.contains(m.messageId())).toList();
                     if (!done.isEmpty()) {
-                        sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(done));
+                        queue.delete(done);
                     }
                     deleteNs.addAndGet(System.nanoTime() - t2);
                 } catch (Exception e) {
@@ -212,7 +263,10 @@ public final class Burst {
 
     private void burst(int jobs, int concurrency) throws InterruptedException {
         Instant now = Instant.now();
-        for (int from = 1; from <= jobs; from += 10) {
+        for (int from = 1; memoryQueue != null && from <= jobs; from++) {
+            memoryQueue.send(pendingJob(from, now));
+        }
+        for (int from = 1; memoryQueue == null && from <= jobs; from += 10) {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
             for (long id = from; id < from + 10 && id <= jobs; id++) {
                 entries.add(SendMessageBatchRequestEntry.builder().id("j" + id).messageBody(pendingJob(id, now)).build());
@@ -237,9 +291,10 @@ public final class Burst {
         fakeEcs.tasks().forEach(t -> startedBy.add(t.startedBy));
         int duplicates = fakeEcs.tasks().size() - startedBy.size();
         double steady = at.length > 100 ? (at.length - 100) / ((at[at.length - 1] - at[99]) / 1e9) : Double.NaN;
-        System.err.printf(Locale.ROOT, "burst ecs_retry=%s jobs=%d concurrency=%d launched=%d tasks=%d duplicates=%d "
+        System.err.printf(Locale.ROOT, "burst queue=%s ecs_retry=%s jobs=%d concurrency=%d launched=%d tasks=%d duplicates=%d "
                         + "total_s=%.1f bound_s=%.1f ratio=%.2f launches_per_s=%.1f steady_launches_per_s=%.1f "
-                        + "throttled=%d runtask_calls=%d first_100_s=%.1f%n", ecsRetry, jobs, concurrency, at.length,
+                        + "throttled=%d runtask_calls=%d first_100_s=%.1f%n", memoryQueue == null ? "moto" : "memory",
+                ecsRetry, jobs, concurrency, at.length,
                 fakeEcs.tasks().size(),
                 duplicates, total, bound, total / bound, at.length / total, steady, limit.throttled(),
                 fakeEcs.calls("RunTask") + limit.throttled(), at.length >= 100 ? at[99] / 1e9 : Double.NaN);
