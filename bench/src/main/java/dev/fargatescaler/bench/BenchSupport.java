@@ -1,19 +1,15 @@
 package dev.fargatescaler.bench;
 
+import dev.fargatescaler.shared.aws.AwsTarget;
+import dev.fargatescaler.shared.wiring.FunctionWiring;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.regions.Region;
+import java.time.Clock;
+import java.util.Map;
 
 /** Shared set-up for the JMH benchmarks. */
 public final class BenchSupport {
@@ -22,20 +18,14 @@ public final class BenchSupport {
     }
 
     /**
-     * A service client configured like {@code AwsClients.build} (region, static credentials, retry mode, call
-     * timeout), but answered in-process by {@link FakeSdkHttpClient}.
+     * The production wiring of one function container ({@code FunctionWiring}, the same factory methods as the
+     * handlers' no-arg constructors) from {@code variables}, with AWS answered in-process by
+     * {@link FakeSdkHttpClient} and GitLab by {@link FakeGitLabHttpClient} (every job pending, tagged {@code dev}).
      */
-    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder,
-            RetryMode retryMode, Duration apiCallTimeout) {
-        return builder.region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("AKIDBENCHMARK", "bench-secret-key")))
-                .httpClient(new FakeSdkHttpClient())
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(retryMode)
-                        .apiCallTimeout(apiCallTimeout)
-                        .build())
-                .build();
+    public static FunctionWiring wiring(Map<String, String> variables) {
+        return new FunctionWiring(variables, AwsTarget.of(Map.of("AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", "AKIDBENCHMARK", "AWS_SECRET_ACCESS_KEY", "bench-secret-key")),
+                new FakeSdkHttpClient(), () -> new FakeGitLabHttpClient(jobId -> "dev"), Clock.systemUTC());
     }
 
     /** EMF documents go to stdout in Lambda; here they are written to nowhere (the cost of writing them stays). */

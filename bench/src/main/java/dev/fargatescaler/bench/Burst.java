@@ -2,32 +2,25 @@ package dev.fargatescaler.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fargatescaler.domain.capacity.Backoff;
 import dev.fargatescaler.domain.environment.EnvironmentParser;
 import dev.fargatescaler.domain.environment.Environments;
-import dev.fargatescaler.domain.gitlab.GitLabApi;
-import dev.fargatescaler.domain.gitlab.GitLabJob;
 import dev.fargatescaler.domain.job.PendingJob;
 import dev.fargatescaler.domain.job.PendingJobCodec;
 import dev.fargatescaler.domain.json.Json;
-import dev.fargatescaler.domain.launch.JobLauncher;
 import dev.fargatescaler.domain.metrics.Metrics;
-import dev.fargatescaler.domain.webhook.RecentDeliveries;
-import dev.fargatescaler.domain.webhook.WebhookAuthenticator;
-import dev.fargatescaler.domain.webhook.WebhookIntake;
 import dev.fargatescaler.scaler.ScalerHandler;
-import dev.fargatescaler.shared.aws.EcsTaskLauncher;
-import dev.fargatescaler.shared.aws.SqsJobQueue;
-import dev.fargatescaler.shared.aws.SqsMessageVisibility;
+import dev.fargatescaler.shared.aws.AwsTarget;
 import dev.fargatescaler.shared.lambda.EmfMetrics;
+import dev.fargatescaler.shared.wiring.FunctionWiring;
+import dev.fargatescaler.testkit.MotoClients;
 import dev.fargatescaler.testkit.MotoServer;
+import dev.fargatescaler.testkit.ServiceRoutingHttpClient;
 import dev.fargatescaler.testkit.fake.FakeEcs;
+import dev.fargatescaler.testkit.fake.FakeSqs;
 import dev.fargatescaler.webhook.WebhookHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,31 +30,27 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
- * The scaler under a burst, and webhook-to-RunTask latency, on one machine: the real {@link ScalerHandler}s
- * (one per concurrent "container", each with its own SDK clients, as Lambda runs them) fed by an emulation of
- * Lambda's SQS event source (batches of up to 10, {@code ReportBatchItemFailures}: acknowledged messages are
+ * The scaler under a burst, and webhook-to-RunTask latency, on one machine: the shipped {@link ScalerHandler}s
+ * (one per concurrent "container", each wired by its own {@link FunctionWiring}, the production wiring, so each
+ * has its own SDK clients with the shipped retry strategy and timeouts, as Lambda runs them) fed by an emulation
+ * of Lambda's SQS event source (batches of up to 10, {@code ReportBatchItemFailures}: acknowledged messages are
  * deleted, the others stay with the visibility the scaler set) from a real queue on moto_server; ECS is the
  * testkit's in-memory {@link FakeEcs} (RunTask idempotent per clientToken, as ECS is) behind
- * {@link FargateLaunchLimit} (bucket of 100 launches refilled at 20/s, real ThrottlingException answers); GitLab
- * is an in-process port that reports every job pending with its environment's tag.
+ * {@link FargateLaunchLimit} (bucket of 100 launches refilled at 20/s, real ThrottlingException answers), reached
+ * through the wiring's HTTP client seam ({@link ServiceRoutingHttpClient}); GitLab's Jobs API is answered in-process
+ * ({@link FakeGitLabHttpClient}: every job pending with its environment's tag); the GitLab token comes from
+ * Secrets Manager on moto_server.
  *
  * <p>{@code burst}: N pending jobs (default 1,000) across three environments are in the queue at once; prints
  * the time until the last launch against the launch limit's lower bound ({@code (N - 100) / 20} s), launches per
@@ -79,8 +68,19 @@ public final class Burst {
     private final String queueUrl;
     private final FakeEcs fakeEcs = new FakeEcs(7, FakeEcs.Faults.NONE, true);
     private final FargateLaunchLimit limit = new FargateLaunchLimit(fakeEcs, 100, 20);
+    private final String environmentsJson;
     private final Environments environments;
     private final SqsClient admin;
+    /**
+     * {@code -Dburst.queue=memory} (default): the queue is an in-process {@link FakeSqs}, for the event source and
+     * the scalers' own SQS calls alike, so that the figure is the scaler's and ECS's launch limit's, not
+     * moto_server's (its ReceiveMessage takes seconds per batch at a depth of 1,000 on a loaded machine);
+     * {@code moto}: the queue on moto_server, as local mode runs it.
+     */
+    private final FakeSqs memoryQueue = "moto".equals(System.getProperty("burst.queue", "memory")) ? null
+            : new FakeSqs(Clock.systemUTC(), Duration.ofSeconds(360));
+    /** What the scalers' ECS client resolved to (printed with the figures). */
+    private volatile String ecsRetry = "?";
     private final AtomicBoolean running = new AtomicBoolean(true);
     /** Every scaler's decisions, counted (the EMF documents themselves go nowhere). */
     private final dev.fargatescaler.domain.metrics.RecordingMetrics decisions =
@@ -96,6 +96,10 @@ public final class Burst {
         this.admin = sqs();
         this.queueUrl = admin.createQueue(r -> r.queueName("burst-jobs")
                 .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "360"))).queueUrl();
+        try (SecretsManagerClient secrets = MotoClients.build(SecretsManagerClient.builder(), moto.endpoint())) {
+            secrets.createSecret(r -> r.name("glfs/gitlab-api-token").secretString("glpat-burst-benchmark"));
+            secrets.createSecret(r -> r.name("glfs/webhook-token").secretString(CannedAws.SECRET));
+        }
         StringBuilder json = new StringBuilder("[");
         for (String name : ENVIRONMENTS) {
             json.append(json.length() > 1 ? "," : "").append("""
@@ -103,39 +107,41 @@ public final class Burst {
                      "containerName":"gitlab-runner","subnets":["subnet-0a1b2c3d"],"securityGroups":["sg-0a1b2c3d"],
                      "launchMode":{"type":"FARGATE"},"maxConcurrentTasks":2000}""".formatted(name, name, name, name));
         }
-        this.environments = EnvironmentParser.parseArray(json.append(']').toString(), "burst");
+        this.environmentsJson = json.append(']').toString();
+        this.environments = EnvironmentParser.parseArray(environmentsJson, "burst");
     }
 
     static String environmentOf(long jobId) {
         return ENVIRONMENTS[(int) (jobId % 3)];
     }
 
+    /** Lambda's side of the event source (receive, delete), not a function's client. */
     private SqsClient sqs() {
-        return SqsClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        return MotoClients.build(SqsClient.builder(), moto.endpoint());
     }
 
-    /** One Lambda container's scaler: its own ECS client (adaptive retries, as EcsTaskLauncher.defaultClient). */
-    private ScalerHandler scaler(SqsClient sqs) {
-        EcsClient ecs = EcsClient.builder().region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClient(limit)
-                .overrideConfiguration(ecsRetries(ClientOverrideConfiguration.builder())
-                        .apiCallTimeout(Duration.ofSeconds(20)).build())
-                .build();
-        GitLabApi gitLab = new GitLabApi() {
-            @Override
-            public Optional<GitLabJob> job(long projectId, long jobId) {
-                return Optional.of(new GitLabJob(jobId, projectId, "pending", List.of(environmentOf(jobId)), "main",
-                        "build", 9L, "group/p" + projectId));
-            }
+    /** The production wiring of one container, pointed at moto_server, ECS and GitLab in-process. */
+    private FunctionWiring wiring(Map<String, String> variables) {
+        return new FunctionWiring(variables, AwsTarget.of(Map.of("AWS_ENDPOINT_URL", moto.endpoint(),
+                "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing")),
+                memoryQueue == null ? new ServiceRoutingHttpClient(limit, UrlConnectionHttpClient.create())
+                        : new ServiceRoutingHttpClient(limit, UrlConnectionHttpClient.create())
+                                .route(ServiceRoutingHttpClient.SQS, memoryQueue),
+                () -> new FakeGitLabHttpClient(Burst::environmentOf), Clock.systemUTC());
+    }
 
-            @Override
-            public Page pendingJobs(long projectId, String cursor) {
-                return new Page(List.of(), null);
-            }
-        };
+    /** One Lambda container's scaler, wired as its no-arg constructor wires it (template.yaml's variables). */
+    private ScalerHandler scaler() {
+        FunctionWiring wiring = wiring(Map.of(
+                "GITLAB_URL", "https://gitlab.example.com",
+                "GITLAB_TOKEN_SECRET", "glfs/gitlab-api-token",
+                "GITLAB_TIMEOUT_SECONDS", "5",
+                "JOB_QUEUE_URL", queueUrl,
+                "QUEUE_MAX_RECEIVE_COUNT", "8",
+                "ENVIRONMENTS", environmentsJson));
+        var strategy = wiring.ecsForLaunches().serviceClientConfiguration().overrideConfiguration().retryStrategy()
+                .orElseThrow();
+        ecsRetry = strategy.getClass().getSimpleName() + "/" + strategy.maxAttempts();
         EmfMetrics emf = new EmfMetrics("GitLabFargateScaler");
         Metrics metrics = new Metrics() {
             @Override
@@ -150,32 +156,67 @@ public final class Burst {
                 emf.flush();
             }
         };
-        JobLauncher launcher = new JobLauncher(environments, gitLab, new EcsTaskLauncher(ecs),
-                new SqsMessageVisibility(sqs, queueUrl), new SqsJobQueue(sqs, queueUrl), metrics, Clock.systemUTC(),
-                new Backoff(new SecureRandom()), 7);
-        return new ScalerHandler(launcher, metrics);
+        return ScalerHandler.wiredBy(wiring, metrics);
     }
 
-    /**
-     * The ECS client's retries: adaptive mode with {@link EcsTaskLauncher#MAX_ATTEMPTS} attempts, as
-     * EcsTaskLauncher.defaultClient builds it; {@code -Dburst.ecsMaxAttempts=N} tries another number (what-if).
-     */
-    private static ClientOverrideConfiguration.Builder ecsRetries(ClientOverrideConfiguration.Builder builder) {
-        int attempts = Integer.getInteger("burst.ecsMaxAttempts", EcsTaskLauncher.MAX_ATTEMPTS);
-        return builder.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.adaptiveRetryStrategy()
-                .toBuilder().maxAttempts(attempts).build());
+    /** Lambda's SQS event source for one concurrent container. */
+    /** The queue the emulated event source polls: moto_server's, or an in-process {@link FakeSqs}. */
+    private interface EventQueue {
+        List<FakeSqs.Received> receive();
+
+        void delete(List<FakeSqs.Received> messages);
+    }
+
+    private EventQueue eventQueue() {
+        if (memoryQueue != null) {
+            return new EventQueue() {
+                @Override
+                public List<FakeSqs.Received> receive() {
+                    try {
+                        // Lambda's pollers long-poll, as the moto variant does with WaitTimeSeconds=1.
+                        return memoryQueue.receive(10, Duration.ofSeconds(1));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return List.of();
+                    }
+                }
+
+                @Override
+                public void delete(List<FakeSqs.Received> messages) {
+                    messages.forEach(m -> memoryQueue.delete(m.receiptHandle()));
+                }
+            };
+        }
+        SqsClient sqs = sqs();
+        return new EventQueue() {
+            @Override
+            public List<FakeSqs.Received> receive() {
+                return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
+                                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                        .messages().stream().map(m -> new FakeSqs.Received(m.messageId(), m.receiptHandle(), m.body(),
+                                Integer.parseInt(m.attributes().getOrDefault(
+                                        MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"))))
+                        .toList();
+            }
+
+            @Override
+            public void delete(List<FakeSqs.Received> messages) {
+                sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(messages.stream()
+                        .map(m -> DeleteMessageBatchRequestEntry.builder().id(m.messageId())
+                                .receiptHandle(m.receiptHandle()).build())
+                        .toList()));
+            }
+        };
     }
 
     /** Lambda's SQS event source for one concurrent container. */
     private Thread poller(int index) {
-        SqsClient sqs = sqs();
-        ScalerHandler handler = scaler(sqs);
+        EventQueue queue = eventQueue();
+        ScalerHandler handler = scaler();
         Thread thread = new Thread(() -> {
             while (running.get()) {
                 long t0 = System.nanoTime();
-                List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
-                        .waitTimeSeconds(1).messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
-                        .messages();
+                List<FakeSqs.Received> batch = queue.receive();
                 if (batch.isEmpty()) {
                     continue;
                 }
@@ -183,12 +224,11 @@ public final class Burst {
                 receiveNs.addAndGet(t1 - t0);
                 ObjectNode event = Json.MAPPER.createObjectNode();
                 var records = event.putArray("Records");
-                for (Message m : batch) {
+                for (FakeSqs.Received m : batch) {
                     var record = records.addObject();
                     record.put("messageId", m.messageId()).put("receiptHandle", m.receiptHandle()).put("body", m.body())
                             .put("eventSource", "aws:sqs");
-                    record.putObject("attributes").put("ApproximateReceiveCount",
-                            m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"));
+                    record.putObject("attributes").put("ApproximateReceiveCount", Integer.toString(m.receiveCount()));
                 }
                 try {
                     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -200,15 +240,9 @@ public final class Burst {
                     var failed = new HashSet<String>();
                     Json.MAPPER.readTree(out.toByteArray()).path("batchItemFailures")
                             .forEach(f -> failed.add(f.path("itemIdentifier").asText()));
-                    List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
-                    for (Message m : batch) {
-                        if (!failed.contains(m.messageId())) {
-                            done.add(DeleteMessageBatchRequestEntry.builder().id(m.messageId())
-                                    .receiptHandle(m.receiptHandle()).build());
-                        }
-                    }
+                    List<FakeSqs.Received> done = batch.stream().filter(m -> !failed.contains(m.messageId())).toList();
                     if (!done.isEmpty()) {
-                        sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(done));
+                        queue.delete(done);
                     }
                     deleteNs.addAndGet(System.nanoTime() - t2);
                 } catch (Exception e) {
@@ -229,7 +263,10 @@ public final class Burst {
 
     private void burst(int jobs, int concurrency) throws InterruptedException {
         Instant now = Instant.now();
-        for (int from = 1; from <= jobs; from += 10) {
+        for (int from = 1; memoryQueue != null && from <= jobs; from++) {
+            memoryQueue.send(pendingJob(from, now));
+        }
+        for (int from = 1; memoryQueue == null && from <= jobs; from += 10) {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
             for (long id = from; id < from + 10 && id <= jobs; id++) {
                 entries.add(SendMessageBatchRequestEntry.builder().id("j" + id).messageBody(pendingJob(id, now)).build());
@@ -254,9 +291,11 @@ public final class Burst {
         fakeEcs.tasks().forEach(t -> startedBy.add(t.startedBy));
         int duplicates = fakeEcs.tasks().size() - startedBy.size();
         double steady = at.length > 100 ? (at.length - 100) / ((at[at.length - 1] - at[99]) / 1e9) : Double.NaN;
-        System.err.printf(Locale.ROOT, "burst ecs_max_attempts=%s jobs=%d concurrency=%d launched=%d tasks=%d duplicates=%d total_s=%.1f "
-                        + "bound_s=%.1f ratio=%.2f launches_per_s=%.1f steady_launches_per_s=%.1f throttled=%d "
-                        + "runtask_calls=%d first_100_s=%.1f%n", Integer.getInteger("burst.ecsMaxAttempts", EcsTaskLauncher.MAX_ATTEMPTS), jobs, concurrency, at.length, fakeEcs.tasks().size(),
+        System.err.printf(Locale.ROOT, "burst queue=%s ecs_retry=%s jobs=%d concurrency=%d launched=%d tasks=%d duplicates=%d "
+                        + "total_s=%.1f bound_s=%.1f ratio=%.2f launches_per_s=%.1f steady_launches_per_s=%.1f "
+                        + "throttled=%d runtask_calls=%d first_100_s=%.1f%n", memoryQueue == null ? "moto" : "memory",
+                ecsRetry, jobs, concurrency, at.length,
+                fakeEcs.tasks().size(),
                 duplicates, total, bound, total / bound, at.length / total, steady, limit.throttled(),
                 fakeEcs.calls("RunTask") + limit.throttled(), at.length >= 100 ? at[99] / 1e9 : Double.NaN);
         StringBuilder counts = new StringBuilder("scaler decisions:");
@@ -283,13 +322,8 @@ public final class Burst {
         for (int i = 0; i < 2; i++) {
             poller(i).start();
         }
-        SqsClient sqs = sqs();
-        Metrics metrics = new EmfMetrics("GitLabFargateScaler");
-        Clock clock = Clock.systemUTC();
-        WebhookIntake intake = new WebhookIntake(new WebhookAuthenticator(() -> CannedAws.SECRET, null, clock),
-                new SqsJobQueue(sqs, queueUrl), metrics,
-                new RecentDeliveries(10_000, WebhookAuthenticator.TIMESTAMP_TOLERANCE, clock));
-        WebhookHandler webhook = new WebhookHandler(intake, metrics, clock);
+        WebhookHandler webhook = WebhookHandler.wiredBy(wiring(Map.of("JOB_QUEUE_URL", queueUrl,
+                "WEBHOOK_TOKEN_SECRET", "glfs/webhook-token")));
         JsonNode template = Json.MAPPER.readTree(BenchSupport.resource("/events/webhook-pending.json"));
         ObjectNode hook = (ObjectNode) Json.MAPPER.readTree(template.path("body").asText());
         Map<String, Long> acceptedAt = new ConcurrentHashMap<>();

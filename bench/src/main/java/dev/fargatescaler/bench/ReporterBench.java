@@ -1,25 +1,12 @@
 package dev.fargatescaler.bench;
 
-import dev.fargatescaler.domain.environment.Environments;
-import dev.fargatescaler.domain.gitlab.GitLabApi;
-import dev.fargatescaler.domain.gitlab.GitLabJob;
-import dev.fargatescaler.domain.metrics.Metrics;
-import dev.fargatescaler.domain.report.PriceTable;
-import dev.fargatescaler.domain.report.Relauncher;
-import dev.fargatescaler.domain.report.TaskEventMemory;
 import dev.fargatescaler.domain.report.TaskReporter;
-import dev.fargatescaler.reporter.LoggedTaskReports;
 import dev.fargatescaler.reporter.ReporterHandler;
-import dev.fargatescaler.shared.aws.SqsJobQueue;
-import dev.fargatescaler.shared.lambda.EmfMetrics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,15 +20,14 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Warm cost of the reporter per ECS Task State Change event, in-process, network excluded: the real
- * {@link ReporterHandler} and {@link TaskReporter} (parsing, dedup memory, outcome, durations, cost, the task
- * report log line, EMF metrics). {@code event=stopped-success} is the usual end of a job (report and cost);
- * {@code stopped-cannot-pull} also asks GitLab (in-process port: still pending) and queues a relaunch (SQS
- * behind {@link FakeSdkHttpClient}). Every event is about a new task (its id varies), so none is a duplicate.
+ * Warm cost of the reporter per ECS Task State Change event, in-process, network excluded: the shipped
+ * {@link ReporterHandler}, wired by its production wiring ({@link BenchSupport#wiring}), and its
+ * {@link TaskReporter} (parsing, dedup memory, outcome, durations, cost, the task report log line, EMF metrics).
+ * {@code event=stopped-success} is the usual end of a job (report and cost); {@code stopped-cannot-pull} also asks
+ * GitLab ({@link FakeGitLabHttpClient}: still pending) and queues a relaunch (SQS behind
+ * {@link FakeSdkHttpClient}). Every event is about a new task (its id varies), so none is a duplicate.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -65,25 +51,11 @@ public class ReporterBench {
     @Setup(Level.Trial)
     public void setUp() {
         BenchSupport.silenceStdout();
-        GitLabApi gitLab = new GitLabApi() {
-            @Override
-            public Optional<GitLabJob> job(long projectId, long jobId) {
-                return Optional.of(new GitLabJob(jobId, projectId, "pending", List.of("dev"), "main", "build", 9L));
-            }
-
-            @Override
-            public Page pendingJobs(long projectId, String cursor) {
-                return new Page(List.of(), null);
-            }
-        };
-        SqsClient sqs = BenchSupport.client(SqsClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(4));
-        Metrics metrics = new EmfMetrics("GitLabFargateScaler");
-        Relauncher relauncher = new Relauncher(gitLab,
-                new SqsJobQueue(sqs, "https://sqs.us-east-1.amazonaws.com/123456789012/jobs"), metrics, 2,
-                Clock.systemUTC());
-        TaskReporter reporter = new TaskReporter(relauncher, new LoggedTaskReports(), metrics,
-                new TaskEventMemory(1_000), PriceTable.DEFAULT, new Environments(List.of()), "x86_64");
-        handler = new ReporterHandler(reporter, metrics);
+        handler = ReporterHandler.wiredBy(BenchSupport.wiring(Map.of(
+                "GITLAB_URL", "https://gitlab.example.com",
+                "GITLAB_TOKEN_SECRET", "glfs/gitlab-api-token",
+                "JOB_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
+                "DEDUP_MEMORY_SIZE", "1000")));
 
         String template = BenchSupport.resource("/events/reporter-" + event + ".json");
         var taskId = java.util.regex.Pattern.compile("task/[^/\"]+/([0-9a-f]{32})").matcher(template);

@@ -1,30 +1,17 @@
 package dev.fargatescaler.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fargatescaler.domain.capacity.Backoff;
-import dev.fargatescaler.domain.environment.EnvironmentParser;
-import dev.fargatescaler.domain.gitlab.GitLabApi;
-import dev.fargatescaler.domain.gitlab.GitLabJob;
 import dev.fargatescaler.domain.job.PendingJob;
 import dev.fargatescaler.domain.job.PendingJobCodec;
 import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.domain.launch.JobLauncher;
-import dev.fargatescaler.domain.metrics.Metrics;
 import dev.fargatescaler.scaler.ScalerHandler;
-import dev.fargatescaler.shared.aws.EcsTaskLauncher;
-import dev.fargatescaler.shared.aws.SqsJobQueue;
-import dev.fargatescaler.shared.aws.SqsMessageVisibility;
-import dev.fargatescaler.shared.lambda.EmfMetrics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,15 +25,13 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Warm cost of the scaler, in-process, network excluded: the real {@link ScalerHandler} and {@link JobLauncher}
- * with ECS and SQS behind {@link FakeSdkHttpClient} (ListTasks by startedBy, ListTasks to count the environment's
- * tasks, RunTask: all marshalled, signed and unmarshalled) and GitLab behind an in-process port that reports
- * the job pending with the environment's tag. {@code batch} messages per invocation (1, or 10 as the template's
+ * Warm cost of the scaler, in-process, network excluded: the shipped {@link ScalerHandler}, wired by its
+ * production wiring ({@link BenchSupport#wiring}), with ECS, SQS and Secrets Manager behind
+ * {@link FakeSdkHttpClient} (ListTasks by startedBy, ListTasks to count the environment's tasks, RunTask: all
+ * marshalled, signed and unmarshalled) and GitLab's Jobs API behind {@link FakeGitLabHttpClient} (the real
+ * {@code GitLabHttpApi} builds the request and parses the answer: the job pending with the tag {@code dev}). {@code batch} messages per invocation (1, or 10 as the template's
  * BatchSize): divide the score by {@code batch} for the cost per message. Every message is a new job.
  */
 @State(Scope.Benchmark)
@@ -71,33 +56,18 @@ public class ScalerBench {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         BenchSupport.silenceStdout();
-        var environments = EnvironmentParser.parseArray("""
-                [{"name":"dev","tags":["dev"],"cluster":"glfs-dev","taskDefinition":"glfs-runner-dev",
-                  "containerName":"gitlab-runner","subnets":["subnet-0a1b2c3d"],"securityGroups":["sg-0a1b2c3d"],
-                  "launchMode":{"type":"FARGATE"},"maxConcurrentTasks":100},
-                 {"name":"staging","tags":["staging"],"cluster":"glfs-staging","taskDefinition":"glfs-runner-staging",
-                  "containerName":"gitlab-runner","subnets":["subnet-0a1b2c3d"],"securityGroups":["sg-0a1b2c3d"],
-                  "launchMode":{"type":"FARGATE"},"maxConcurrentTasks":100}]""", "bench");
-        GitLabApi gitLab = new GitLabApi() {
-            @Override
-            public Optional<GitLabJob> job(long projectId, long jobId) {
-                return Optional.of(new GitLabJob(jobId, projectId, "pending", List.of("dev"), "main", "build", 9L,
-                        "group/app"));
-            }
-
-            @Override
-            public Page pendingJobs(long projectId, String cursor) {
-                return new Page(List.of(), null);
-            }
-        };
-        EcsClient ecs = BenchSupport.client(EcsClient.builder(), RetryMode.ADAPTIVE, Duration.ofSeconds(20));
-        SqsClient sqs = BenchSupport.client(SqsClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(5));
-        String queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs";
-        Metrics metrics = new EmfMetrics("GitLabFargateScaler");
-        JobLauncher launcher = new JobLauncher(environments, gitLab, new EcsTaskLauncher(ecs),
-                new SqsMessageVisibility(sqs, queueUrl), new SqsJobQueue(sqs, queueUrl), metrics, Clock.systemUTC(),
-                new Backoff(new SecureRandom()), 7);
-        handler = new ScalerHandler(launcher, metrics);
+        handler = ScalerHandler.wiredBy(BenchSupport.wiring(Map.of(
+                "GITLAB_URL", "https://gitlab.example.com",
+                "GITLAB_TOKEN_SECRET", "glfs/gitlab-api-token",
+                "JOB_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
+                "ENVIRONMENTS", """
+                        [{"name":"dev","tags":["dev"],"cluster":"glfs-dev","taskDefinition":"glfs-runner-dev",
+                          "containerName":"gitlab-runner","subnets":["subnet-0a1b2c3d"],"securityGroups":["sg-0a1b2c3d"],
+                          "launchMode":{"type":"FARGATE"},"maxConcurrentTasks":100},
+                         {"name":"staging","tags":["staging"],"cluster":"glfs-staging",
+                          "taskDefinition":"glfs-runner-staging","containerName":"gitlab-runner",
+                          "subnets":["subnet-0a1b2c3d"],"securityGroups":["sg-0a1b2c3d"],
+                          "launchMode":{"type":"FARGATE"},"maxConcurrentTasks":100}]""")));
 
         events = new byte[EVENTS][];
         Instant received = Instant.parse("2026-11-28T10:00:00Z");

@@ -32,26 +32,26 @@ class CatchUpDiscoveryTemplateTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> variables(TemplateEvaluator stack, String function) {
+    private static Map<String, Object> variables(EvaluatedStack stack, String function) {
         Map<String, Object> environment = (Map<String, Object>) stack.resourceProperty(function, "Environment");
         return (Map<String, Object>) environment.get("Variables");
     }
 
-    private static TemplateEvaluator stack(String discovery) {
+    private static EvaluatedStack stack(String discovery) {
         Map<String, String> values = new LinkedHashMap<>();
         parameters(discovery).forEach((k, v) -> values.put(k, String.valueOf(v)));
-        return new TemplateEvaluator(TEMPLATE, values, IDS);
+        return new EvaluatedStack(TEMPLATE, values, IDS);
     }
 
     @Test
     void afterADeployWithDefaultsBothFunctionsUseTheProjectsTable() {
-        TemplateEvaluator defaults = stack(null);
+        EvaluatedStack defaults = stack(null);
 
         assertThat(variables(defaults, "WebhookFunction")).containsEntry("PROJECTS_TABLE", IDS.get("ProjectsTable"));
         assertThat(variables(defaults, "SweeperFunction")).containsEntry("PROJECTS_TABLE", IDS.get("ProjectsTable"))
                 .containsEntry("CATCH_UP_PROJECT_IDS", "").containsEntry("CATCH_UP_MAX_PAGES", "100")
                 .containsEntry("CATCH_UP_ACTIVE_DAYS", "7");
-        TemplateEvaluator off = stack("off");
+        EvaluatedStack off = stack("off");
         assertThat(variables(off, "WebhookFunction")).containsEntry("PROJECTS_TABLE", "");
         assertThat(variables(off, "SweeperFunction")).containsEntry("PROJECTS_TABLE", "");
     }

@@ -19,7 +19,7 @@ class SecretReferenceTest {
 
     @Test
     void anSsmReferenceGrantsGetParameterOnThatPath() {
-        TemplateEvaluator stack = stack("ssm:/glfs/webhook-token");
+        EvaluatedStack stack = stack("ssm:/glfs/webhook-token");
 
         assertThat(stack.condition("TokenSecretIsSsm")).isTrue();
         assertThat(webhookTokenStatement(stack))
@@ -29,7 +29,7 @@ class SecretReferenceTest {
 
     @Test
     void aSecretsManagerNameGrantsGetSecretValueOnThatSecret() {
-        TemplateEvaluator stack = stack("glfs/webhook-token");
+        EvaluatedStack stack = stack("glfs/webhook-token");
 
         assertThat(stack.condition("TokenSecretIsSsm")).isFalse();
         assertThat(webhookTokenStatement(stack))
@@ -39,25 +39,25 @@ class SecretReferenceTest {
 
     @Test
     void anEmptyReferenceIsNeitherAndGrantsNothing() {
-        TemplateEvaluator stack = stack("");
+        EvaluatedStack stack = stack("");
 
         assertThat(stack.condition("HasTokenSecret")).isFalse();
         assertThat(stack.condition("TokenSecretIsSsm")).isFalse();
         assertThat(webhookTokenStatement(stack)).isEmpty();
     }
 
-    private static TemplateEvaluator stack(String webhookTokenSecret) {
+    private static EvaluatedStack stack(String webhookTokenSecret) {
         Map<String, String> p = new HashMap<>();
         p.put("GitLabUrl", "https://gitlab.example.com");
         p.put("GitLabTokenSecret", "glfs/gitlab-api-token");
         p.put("WebhookTokenSecret", webhookTokenSecret);
         p.put("WebhookSigningSecret", "glfs/webhook-signing-token");
-        return new TemplateEvaluator(TEMPLATE, p, Map.of());
+        return new EvaluatedStack(TEMPLATE, p, Map.of());
     }
 
     /** The webhook role's statement for the token secret, resolved; empty when the deployment grants none. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> webhookTokenStatement(TemplateEvaluator stack) {
+    private static Map<String, Object> webhookTokenStatement(EvaluatedStack stack) {
         Map<String, Object> role = (Map<String, Object>) ((Map<String, Object>) TEMPLATE.get("Resources")).get("WebhookRole");
         List<Object> policies = (List<Object>) ((Map<String, Object>) role.get("Properties")).get("Policies");
         Map<String, Object> document = (Map<String, Object>) ((Map<String, Object>) policies.get(0)).get("PolicyDocument");

@@ -49,13 +49,13 @@ class WebhookThrottlingTest {
         Map<String, String> required = Map.of("GitLabUrl", "https://gitlab.example.com",
                 "GitLabTokenSecret", "glfs/gitlab-api-token", "WebhookTokenSecret", "glfs/webhook-token");
 
-        TemplateEvaluator byDefault = new TemplateEvaluator(TEMPLATE, required, Map.of());
+        EvaluatedStack byDefault = new EvaluatedStack(TEMPLATE, required, Map.of());
         assertThat(byDefault.resourceProperty("WebhookFunction", "ReservedConcurrentExecutions"))
-                .isSameAs(TemplateEvaluator.NO_VALUE);
+                .isSameAs(EvaluatedStack.NO_VALUE);
 
         Map<String, String> reserved = new HashMap<>(required);
         reserved.put("WebhookReservedConcurrency", "20");
-        TemplateEvaluator asked = new TemplateEvaluator(TEMPLATE, reserved, Map.of());
+        EvaluatedStack asked = new EvaluatedStack(TEMPLATE, reserved, Map.of());
         assertThat(asked.resourceProperty("WebhookFunction", "ReservedConcurrentExecutions")).isEqualTo("20");
     }
 

@@ -113,6 +113,11 @@ class FaultInjectionSuiteTest {
         }
 
         @Override
+        public boolean hasStopped(Environment environment, String taskArn) {
+            return delegate.hasStopped(environment, taskArn);
+        }
+
+        @Override
         public LaunchResult runTask(TaskLaunch launch) {
             LaunchResult result = delegate.runTask(launch);
             if (armed && result instanceof LaunchResult.Started) {
@@ -156,7 +161,8 @@ class FaultInjectionSuiteTest {
                 URI.create(wireMock.baseUrl()), () -> TestSecrets.GITLAB_API_TOKEN, Duration.ofSeconds(5), clock);
 
         // ECS: the real adapter and SDK on FakeEcs, which throttles, fails and runs out of capacity.
-        FakeEcs fakeEcs = new FakeEcs(seed + 2, new FakeEcs.Faults(0.30, 0.05, 0.10), false);
+        // On the suite's virtual clock, like every other actor, so that tasks are created after their job was queued.
+        FakeEcs fakeEcs = new FakeEcs(seed + 2, new FakeEcs.Faults(0.30, 0.05, 0.10), false, clock);
         EcsClient ecsClient = EcsClient.builder().httpClient(fakeEcs).region(Region.US_EAST_1)
                 .endpointOverride(URI.create("http://fake-ecs.invalid"))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))

@@ -30,7 +30,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 public final class FaultInjectingHttpClient implements SdkHttpClient {
 
     private record Rule(String operation, Predicate<String> body, AtomicInteger remaining, int status,
-                        String responseBody) {
+                        String responseBody, java.time.Duration delay) {
     }
 
     private final SdkHttpClient delegate;
@@ -48,8 +48,23 @@ public final class FaultInjectingHttpClient implements SdkHttpClient {
      */
     public FaultInjectingHttpClient answer(String operation, Predicate<String> body, int times, int status,
                                            String responseBody) {
-        rules.add(new Rule(operation, body, new AtomicInteger(times), status, responseBody));
+        rules.add(new Rule(operation, body, new AtomicInteger(times), status, responseBody, null));
         return this;
+    }
+
+    /**
+     * Holds the next {@code times} requests of {@code operation} for {@code delay} before passing them on, as a
+     * slow or hung endpoint would; an SDK attempt timeout aborts the wait (the request then fails as an aborted
+     * connection does), so the SDK's own timeout and retry run.
+     */
+    public FaultInjectingHttpClient hang(String operation, int times, java.time.Duration delay) {
+        rules.add(new Rule(operation, body -> true, new AtomicInteger(times), 0, null, delay));
+        return this;
+    }
+
+    /** ECS's or SQS's server error, as the services send it (HTTP 500). */
+    public static String internalError() {
+        return "{\"__type\":\"InternalError\",\"message\":\"We encountered an internal error. Please try again.\"}";
     }
 
     /** ECS's throttling error, as the service sends it. */
@@ -82,17 +97,17 @@ public final class FaultInjectingHttpClient implements SdkHttpClient {
         String text = new String(body, StandardCharsets.UTF_8);
         calls.computeIfAbsent(operation, o -> new AtomicInteger()).incrementAndGet();
         bodies.add(text);
-        for (Rule rule : rules) {
-            if (rule.operation().equals(operation) && rule.body().test(text)
-                    && rule.remaining().getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-                return canned(rule.status(), rule.responseBody());
-            }
-        }
         HttpExecuteRequest replay = HttpExecuteRequest.builder()
                 .request(request.httpRequest())
                 .contentStreamProvider(body.length == 0 && request.contentStreamProvider().isEmpty() ? null
                         : () -> new ByteArrayInputStream(body))
                 .build();
+        for (Rule rule : rules) {
+            if (rule.operation().equals(operation) && rule.body().test(text)
+                    && rule.remaining().getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                return rule.delay() != null ? delayed(rule.delay(), replay) : canned(rule.status(), rule.responseBody());
+            }
+        }
         return delegate.prepareRequest(replay);
     }
 
@@ -104,6 +119,30 @@ public final class FaultInjectingHttpClient implements SdkHttpClient {
                 throw new IllegalStateException(e);
             }
         }).orElse(new byte[0]);
+    }
+
+    private ExecutableHttpRequest delayed(java.time.Duration delay, HttpExecuteRequest replay) {
+        Thread[] caller = new Thread[1];
+        return new ExecutableHttpRequest() {
+            @Override
+            public HttpExecuteResponse call() throws IOException {
+                caller[0] = Thread.currentThread();
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("request aborted while the endpoint hung", e);
+                }
+                return delegate.prepareRequest(replay).call();
+            }
+
+            @Override
+            public void abort() {
+                if (caller[0] != null) {
+                    caller[0].interrupt();
+                }
+            }
+        };
     }
 
     private static ExecutableHttpRequest canned(int status, String body) {

@@ -5,33 +5,23 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fargatescaler.domain.environment.Environments;
+import dev.fargatescaler.domain.environment.EnvironmentsProvider;
 import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.domain.metrics.Metrics;
 import dev.fargatescaler.domain.report.Relauncher;
 import dev.fargatescaler.domain.report.TaskEventMemory;
 import dev.fargatescaler.domain.report.TaskReporter;
-import dev.fargatescaler.domain.webhook.CachingSecretSource;
-import dev.fargatescaler.shared.aws.AwsClients;
-import dev.fargatescaler.shared.aws.AwsSecretSource;
-import dev.fargatescaler.shared.aws.SqsJobQueue;
-import dev.fargatescaler.shared.config.EnvReader;
-import dev.fargatescaler.shared.config.EnvironmentsLoader;
-import dev.fargatescaler.shared.gitlab.GitLabHttpApi;
 import dev.fargatescaler.shared.lambda.EmfMetrics;
 import dev.fargatescaler.shared.lambda.LambdaLogging;
 import dev.fargatescaler.shared.lambda.SnapStartPriming;
+import dev.fargatescaler.shared.wiring.FunctionWiring;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Lambda entry point for EventBridge "ECS Task State Change" events (asynchronous invocation). Thin: it parses
@@ -52,7 +42,7 @@ public final class ReporterHandler implements RequestStreamHandler {
 
     /** Used by Lambda: wires the real adapters once per container (and so into the SnapStart snapshot). */
     public ReporterHandler() {
-        this(ReporterConfig.load(EnvReader.system()));
+        this(FunctionWiring.lambda(), true);
     }
 
     /**
@@ -60,16 +50,27 @@ public final class ReporterHandler implements RequestStreamHandler {
      * environment: for local mode, which points the SDK at an emulator with {@code AWS_ENDPOINT_URL}.
      */
     public static ReporterHandler fromEnvironment(java.util.Map<String, String> environment) {
-        return new ReporterHandler(ReporterConfig.load(new EnvReader(environment)));
+        return wiredBy(FunctionWiring.of(environment));
     }
 
-    private ReporterHandler(ReporterConfig config) {
-        this(config, new EmfMetrics(config.metricsNamespace()));
+    /** Wired by {@code wiring} (tests and benchmarks), without SnapStart hooks. */
+    public static ReporterHandler wiredBy(FunctionWiring wiring) {
+        return new ReporterHandler(wiring, false);
     }
 
-    private ReporterHandler(ReporterConfig config, EmfMetrics metrics) {
-        this(wire(config, metrics), metrics);
-        this.priming = SnapStartPriming.register("reporter", () -> ReporterPriming.prime(metrics));
+    private ReporterHandler(FunctionWiring wiring, boolean snapStart) {
+        this(wiring, ReporterConfig.load(wiring.variables()), snapStart);
+    }
+
+    private ReporterHandler(FunctionWiring wiring, ReporterConfig config, boolean snapStart) {
+        this(wiring, config, wiring.metrics(config.metricsNamespace()), snapStart);
+    }
+
+    private ReporterHandler(FunctionWiring wiring, ReporterConfig config, EmfMetrics metrics, boolean snapStart) {
+        this(wire(config, wiring, metrics), metrics);
+        if (snapStart) {
+            this.priming = wiring.snapStart("reporter", () -> ReporterPriming.prime(metrics));
+        }
     }
 
     /** For tests and local mode: the domain service with its ports already wired. */
@@ -110,18 +111,12 @@ public final class ReporterHandler implements RequestStreamHandler {
         return node;
     }
 
-    private static TaskReporter wire(ReporterConfig config, Metrics metrics) {
-        SqsClient sqs = AwsClients.build(SqsClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(4));
-        CachingSecretSource secrets = new CachingSecretSource(AwsSecretSource.create(), config.secretTtl(),
-                Clock.systemUTC());
-        GitLabHttpApi gitlab = new GitLabHttpApi(GitLabHttpApi.defaultHttpClient(), config.gitLab().url(),
-                () -> secrets.secret(config.gitLab().tokenSecret()), config.gitLab().timeout(), Clock.systemUTC());
-        Relauncher relauncher = new Relauncher(gitlab, new SqsJobQueue(sqs, config.queueUrl()), metrics,
-                config.maxRelaunches(), Clock.systemUTC());
-        Environments environments = config.environments() == null
-                ? new Environments(List.of())
-                : EnvironmentsLoader.load(config.environments(),
-                        () -> AwsClients.build(SsmClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(10)));
+    private static TaskReporter wire(ReporterConfig config, FunctionWiring wiring, Metrics metrics) {
+        Relauncher relauncher = new Relauncher(wiring.gitLab(config.gitLab(), config.secretTtl()),
+                wiring.jobQueue(config.queueUrl()), metrics, config.maxRelaunches(), wiring.clock());
+        EnvironmentsProvider environments = config.environments() == null
+                ? EnvironmentsProvider.fixed(new Environments(List.of()))
+                : wiring.environments(config.environments(), metrics);
         return new TaskReporter(relauncher, new LoggedTaskReports(), metrics,
                 new TaskEventMemory(config.memoryCapacity()), config.prices(), environments,
                 config.defaultArchitecture());

@@ -9,7 +9,7 @@ import java.time.Duration;
 /**
  * The scaler function's settings, read once per container from environment variables (set by
  * {@code template.yaml}). Every problem is reported at once; the environments themselves are loaded from
- * {@link #environments()} afterwards (see {@link EnvironmentsLoader}).
+ * {@link #environments()} afterwards, and kept current while the container lives (see {@link EnvironmentsLoader}).
  *
  * @param gitLabUrl          {@code GITLAB_URL}: the GitLab instance whose API is called (never a URL from a
  *                           webhook)
@@ -19,7 +19,8 @@ import java.time.Duration;
  * @param queueUrl           {@code JOB_QUEUE_URL}: the job queue (visibility changes, re-queueing)
  * @param queueMaxReceiveCount {@code QUEUE_MAX_RECEIVE_COUNT} (default 8): the queue's redrive
  *                           {@code maxReceiveCount}; a waiting job is queued afresh two receives before it
- * @param environments       {@code ENVIRONMENTS} or {@code ENVIRONMENTS_SSM_PATH}
+ * @param environments       {@code ENVIRONMENTS} or {@code ENVIRONMENTS_SSM_PATH}, and
+ *                           {@code ENVIRONMENTS_REFRESH_SECONDS}
  * @param secretTtl          {@code SECRET_CACHE_TTL_SECONDS} (default 300)
  * @param metricsNamespace   {@code POWERTOOLS_METRICS_NAMESPACE} (default {@code GitLabFargateScaler})
  */
@@ -37,6 +38,11 @@ public record ScalerConfig(URI gitLabUrl, String gitLabTokenSecret, Duration git
         env.validate();
         return new ScalerConfig(gitLab.url(), gitLab.tokenSecret(), gitLab.timeout(), queueUrl, maxReceive,
                 environments, ttl, namespace);
+    }
+
+    /** The GitLab API settings, as the other functions hold them. */
+    public GitLabSettings gitLab() {
+        return new GitLabSettings(gitLabUrl, gitLabTokenSecret, gitLabTimeout);
     }
 
     /**

@@ -4,39 +4,25 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fargatescaler.domain.capacity.Backoff;
-import dev.fargatescaler.domain.environment.Environments;
+import dev.fargatescaler.domain.environment.EnvironmentsProvider;
 import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.domain.launch.BatchResult;
 import dev.fargatescaler.domain.launch.JobLauncher;
 import dev.fargatescaler.domain.metrics.Metrics;
-import dev.fargatescaler.domain.webhook.CachingSecretSource;
-import dev.fargatescaler.domain.webhook.SecretSource;
-import dev.fargatescaler.shared.aws.AwsClients;
-import dev.fargatescaler.shared.aws.AwsSecretSource;
 import dev.fargatescaler.shared.aws.EcsTaskLauncher;
-import dev.fargatescaler.shared.aws.SqsJobQueue;
-import dev.fargatescaler.shared.aws.SqsMessageVisibility;
-import dev.fargatescaler.shared.config.EnvReader;
-import dev.fargatescaler.shared.config.EnvironmentsLoader;
-import dev.fargatescaler.shared.gitlab.GitLabHttpApi;
 import dev.fargatescaler.shared.lambda.EmfMetrics;
 import dev.fargatescaler.shared.lambda.LambdaLogging;
 import dev.fargatescaler.shared.lambda.SnapStartPriming;
 import dev.fargatescaler.shared.lambda.SqsEvents;
+import dev.fargatescaler.shared.wiring.FunctionWiring;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Lambda entry point for the job queue's SQS event source (with {@code ReportBatchItemFailures}). Thin by
@@ -54,27 +40,36 @@ public final class ScalerHandler implements RequestStreamHandler {
 
     /** Used by Lambda: loads the configuration and wires the real adapters once per container. */
     public ScalerHandler() {
-        this(wire(ScalerConfig.load(EnvReader.system())), true);
+        this(FunctionWiring.lambda(), true);
     }
 
     /**
      * The same wiring as Lambda's no-arg constructor, from the given variables instead of the process
-     * environment: for local mode, which points the SDK at an emulator with {@code AWS_ENDPOINT_URL} or the
-     * {@code aws.endpointUrl} system property.
+     * environment: for local mode, which points the SDK at an emulator with {@code AWS_ENDPOINT_URL} (among the
+     * variables, or in the process environment) or the {@code aws.endpointUrl} system property.
      */
     public static ScalerHandler fromEnvironment(java.util.Map<String, String> environment) {
-        return new ScalerHandler(wire(ScalerConfig.load(new EnvReader(environment))));
+        return wiredBy(FunctionWiring.of(environment));
     }
 
-    /** Wired from a configuration; tests and local mode pass clients that point at emulators. */
-    ScalerHandler(Wiring wiring) {
-        this(wiring, false);
+    /** Wired by {@code wiring} (tests and benchmarks pass one with a fake HTTP client), without SnapStart hooks. */
+    public static ScalerHandler wiredBy(FunctionWiring wiring) {
+        return new ScalerHandler(wiring, false);
     }
 
-    private ScalerHandler(Wiring wiring, boolean snapStart) {
+    /** As {@link #wiredBy(FunctionWiring)}, recording metrics into {@code metrics} instead of EMF. */
+    public static ScalerHandler wiredBy(FunctionWiring wiring, Metrics metrics) {
+        return new ScalerHandler(wire(ScalerConfig.load(wiring.variables()), wiring, metrics), null);
+    }
+
+    private ScalerHandler(FunctionWiring wiring, boolean snapStart) {
+        this(wire(wiring), snapStart ? wiring : null);
+    }
+
+    private ScalerHandler(Wiring wiring, FunctionWiring snapStart) {
         this(wiring.launcher(), wiring.metrics());
-        if (snapStart) {
-            this.priming = SnapStartPriming.register("scaler", wiring.prime());
+        if (snapStart != null) {
+            this.priming = snapStart.snapStart("scaler", wiring.prime());
         }
     }
 
@@ -105,28 +100,21 @@ public final class ScalerHandler implements RequestStreamHandler {
     record Wiring(JobLauncher launcher, Metrics metrics, Runnable prime) {
     }
 
-    /** Builds every client once: they end up in the SnapStart snapshot and are reused by every invocation. */
-    static Wiring wire(ScalerConfig config) {
-        return wire(config, EcsTaskLauncher.defaultClient(),
-                AwsClients.build(SqsClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(5)),
-                () -> AwsClients.build(SsmClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(10)),
-                AwsSecretSource.create(), new EmfMetrics(config.metricsNamespace()));
+    private static Wiring wire(FunctionWiring wiring) {
+        ScalerConfig config = ScalerConfig.load(wiring.variables());
+        return wire(config, wiring, wiring.metrics(config.metricsNamespace()));
     }
 
-    static Wiring wire(ScalerConfig config, EcsClient ecs, SqsClient sqs, Supplier<SsmClient> ssm,
-                       SecretSource secretStore, Metrics metrics) {
-        Environments environments = EnvironmentsLoader.load(config.environments(), ssm);
-        LOG.info("scaler configured with environments {}", environments.names());
-        CachingSecretSource secrets = new CachingSecretSource(secretStore, config.secretTtl(), Clock.systemUTC());
-        GitLabHttpApi gitLab = new GitLabHttpApi(GitLabHttpApi.defaultHttpClient(), config.gitLabUrl(),
-                () -> secrets.secret(config.gitLabTokenSecret()), config.gitLabTimeout(), Clock.systemUTC());
-        EcsTaskLauncher tasks = new EcsTaskLauncher(ecs);
-        JobLauncher launcher = new JobLauncher(environments, gitLab, tasks,
-                new SqsMessageVisibility(sqs, config.queueUrl()), new SqsJobQueue(sqs, config.queueUrl()),
-                // SecureRandom, not a seeded PRNG: Lambda re-seeds it after a SnapStart restore, so restored
-                // containers do not all jitter alike.
-                metrics, Clock.systemUTC(), new Backoff(new SecureRandom()), config.requeueAtReceiveCount());
-        Runnable prime = () -> ScalerPriming.prime(environments, tasks,
+    /** Builds every client once: they end up in the SnapStart snapshot and are reused by every invocation. */
+    static Wiring wire(ScalerConfig config, FunctionWiring wiring, Metrics metrics) {
+        EnvironmentsProvider environments = wiring.environments(config.environments(), metrics);
+        EcsTaskLauncher tasks = wiring.ecsTasks();
+        JobLauncher launcher = new JobLauncher(environments, wiring.gitLab(config.gitLab(), config.secretTtl()),
+                tasks, wiring.messageVisibility(config.queueUrl()), wiring.jobQueue(config.queueUrl()),
+                // SecureRandom (NativePRNG on Linux mixes /dev/urandom into every draw), not a seeded PRNG, so that
+                // containers restored from one SnapStart snapshot do not all jitter alike (docs/architecture.md).
+                metrics, wiring.clock(), new Backoff(new SecureRandom()), config.requeueAtReceiveCount());
+        Runnable prime = () -> ScalerPriming.prime(environments.current(), tasks,
                 metrics instanceof EmfMetrics emf ? emf : new EmfMetrics(config.metricsNamespace()), config.gitLabUrl());
         return new Wiring(launcher, metrics, prime);
     }

@@ -2,7 +2,7 @@ package dev.fargatescaler.scaler;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fargatescaler.domain.environment.Environment;
-import dev.fargatescaler.domain.environment.Environments;
+import dev.fargatescaler.domain.environment.EnvironmentsSnapshot;
 import dev.fargatescaler.domain.job.PendingJob;
 import dev.fargatescaler.domain.job.PendingJobCodec;
 import dev.fargatescaler.domain.json.Json;
@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * What the scaler warms before its SnapStart snapshot, without side effects: an SQS event with one queue message
  * parsed and its batch answer written; a GitLab job answer parsed and a Jobs API request built (not sent); for
- * the first environment, the ListTasks and RunTask of a launch marshalled and signed but not sent; one EMF
+ * the first environment (if there is one), the ListTasks and RunTask of a launch marshalled and signed but not
+ * sent; one EMF
  * document serialised in memory; the JDK's HTTP connection classes loaded. Nothing is kept: no job, task,
  * secret, credential, connection or timestamp (the sample's times are fixed).
  */
@@ -37,7 +38,7 @@ final class ScalerPriming {
     private ScalerPriming() {
     }
 
-    static void prime(Environments environments, EcsTaskLauncher ecs, EmfMetrics metrics, URI gitLabUrl) {
+    static void prime(EnvironmentsSnapshot environments, EcsTaskLauncher ecs, EmfMetrics metrics, URI gitLabUrl) {
         try {
             PendingJob job = new PendingJob(1, "priming/priming", 1, "priming", "test", "main", 1L, null, 0,
                     "https://gitlab.example.com", FIXED, FIXED, "1:1:pending", 0, PendingJob.SOURCE_WEBHOOK);
@@ -54,8 +55,9 @@ final class ScalerPriming {
             HttpRequest.newBuilder(gitLabUrl.resolve("/api/v4/projects/1/jobs/1")).header("PRIVATE-TOKEN", "priming")
                     .GET().build();
 
-            if (!environments.all().isEmpty()) {
-                Environment environment = environments.all().get(0);
+            // No environment yet (or none readable at init): the ECS calls are then warmed by the first launch.
+            if (environments.available() && !environments.empty()) {
+                Environment environment = environments.environments().all().get(0);
                 ecs.prime(new TaskLaunch(environment, environment.startedBy(1, 1), environment.group(),
                         TaskNaming.clientToken(environment.name(), 1, 1, 0), false,
                         Map.of("glfs:environment", environment.name(), "glfs:job-id", "1"),

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.domain.metrics.RecordingMetrics;
-import dev.fargatescaler.shared.aws.AwsSecretSource;
-import dev.fargatescaler.shared.config.EnvReader;
+import dev.fargatescaler.shared.aws.AwsTarget;
+import dev.fargatescaler.shared.wiring.FunctionWiring;
 import dev.fargatescaler.testkit.FaultInjectingHttpClient;
 import dev.fargatescaler.testkit.MotoClients;
 import dev.fargatescaler.testkit.MotoEcsFixture;
@@ -16,21 +16,19 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * The scaler wired as in production ({@link ScalerHandler#wire}), against moto_server for ECS, SQS, Secrets
- * Manager and SSM, and WireMock for GitLab.
+ * The scaler wired as in production (its {@link FunctionWiring}: the same SDK clients, retry strategies and
+ * timeouts), against moto_server for ECS, SQS, Secrets Manager and SSM, and WireMock for GitLab. Every SDK call
+ * goes through {@link #ecsHttp}, so that tests can inject ECS faults (rules match one operation).
  */
 final class ScalerHarness implements AutoCloseable {
 
@@ -58,19 +56,25 @@ final class ScalerHarness implements AutoCloseable {
 
     /** A handler wired from environment variables as Lambda would see them. */
     ScalerHandler handler(String environmentsJson, RecordingMetrics metrics) {
+        Map<String, String> env = variables();
+        env.put("ENVIRONMENTS", environmentsJson);
+        return ScalerHandler.wiredBy(wiring(env, Clock.systemUTC()), metrics);
+    }
+
+    /** The variables of template.yaml's scaler, pointed at this harness; environments left to the caller. */
+    Map<String, String> variables() {
         Map<String, String> env = new HashMap<>();
         env.put("GITLAB_URL", gitLab.baseUrl());
         env.put("GITLAB_TOKEN_SECRET", "glfs/gitlab-api-token");
         env.put("JOB_QUEUE_URL", queueUrl);
-        env.put("ENVIRONMENTS", environmentsJson);
-        ScalerConfig config = ScalerConfig.load(new EnvReader(env));
-        EcsClient ecs = MotoClients.build(EcsClient.builder().overrideConfiguration(o -> o
-                .retryStrategy(RetryMode.ADAPTIVE).apiCallTimeout(Duration.ofSeconds(20))), moto.endpoint(), ecsHttp);
-        AwsSecretSource secrets = new AwsSecretSource(
-                () -> MotoClients.build(SecretsManagerClient.builder(), moto.endpoint()),
-                () -> MotoClients.build(SsmClient.builder(), moto.endpoint()));
-        return new ScalerHandler(ScalerHandler.wire(config, ecs, sqs,
-                () -> MotoClients.build(SsmClient.builder(), moto.endpoint()), secrets, metrics));
+        return env;
+    }
+
+    /** The production wiring of a container with these variables, talking to moto through {@link #ecsHttp}. */
+    FunctionWiring wiring(Map<String, String> env, Clock clock) {
+        return new FunctionWiring(env, AwsTarget.of(Map.of("AWS_ENDPOINT_URL", moto.endpoint(),
+                "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing")),
+                ecsHttp, clock);
     }
 
     /** Invokes the handler with an SQS event and returns the ids in batchItemFailures. */

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fargatescaler.domain.environment.Environments;
+import dev.fargatescaler.domain.environment.EnvironmentsProvider;
 import dev.fargatescaler.domain.gitlab.GitLabApi;
 import dev.fargatescaler.domain.gitlab.GitLabJob;
 import dev.fargatescaler.domain.json.Json;
@@ -15,32 +15,19 @@ import dev.fargatescaler.domain.lifecycle.Reaper;
 import dev.fargatescaler.domain.lifecycle.Sweeper;
 import dev.fargatescaler.domain.metrics.Metrics;
 import dev.fargatescaler.domain.routing.Router;
-import dev.fargatescaler.domain.webhook.CachingSecretSource;
 import dev.fargatescaler.domain.webhook.JobQueue;
-import dev.fargatescaler.shared.aws.AwsClients;
-import dev.fargatescaler.shared.aws.AwsSecretSource;
 import dev.fargatescaler.shared.aws.DynamoDbProjectRegistry;
-import dev.fargatescaler.shared.aws.EcsClusterTasks;
-import dev.fargatescaler.shared.aws.SqsJobQueue;
-import dev.fargatescaler.shared.config.EnvReader;
-import dev.fargatescaler.shared.config.EnvironmentsLoader;
-import dev.fargatescaler.shared.gitlab.GitLabHttpApi;
-import dev.fargatescaler.shared.lambda.EmfMetrics;
 import dev.fargatescaler.shared.lambda.LambdaLogging;
+import dev.fargatescaler.shared.lambda.SnapStartPriming;
+import dev.fargatescaler.shared.wiring.FunctionWiring;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Lambda entry point for the sweeper's EventBridge schedule. Thin: the event only says "now"; the handler gives
@@ -53,10 +40,16 @@ public final class SweeperHandler implements RequestStreamHandler {
     private final Sweeper sweeper;
     private final Metrics metrics;
     private final Duration timeReserve;
+    /** Strong reference: org.crac holds registered resources weakly. Null unless built by Lambda. */
+    private SnapStartPriming priming;
 
-    /** Used by Lambda: loads the configuration and wires the real adapters once per container. */
+    /**
+     * Used by Lambda: loads the configuration and wires the real adapters once per container. The sweeper has no
+     * priming (it runs every 5 minutes, so its restores are rare), but it registers the restore hook: a restored
+     * container reloads its environments at once.
+     */
     public SweeperHandler() {
-        this(SweeperConfig.load(EnvReader.system()));
+        this(FunctionWiring.lambda(), true);
     }
 
     /**
@@ -65,15 +58,27 @@ public final class SweeperHandler implements RequestStreamHandler {
      * make moto's tasks look old with testkit's {@code MotoTaskTimes}, {@code -Dglfs.moto.taskAge=PT4H}).
      */
     public static SweeperHandler fromEnvironment(java.util.Map<String, String> environment) {
-        return new SweeperHandler(SweeperConfig.load(new EnvReader(environment)));
+        return wiredBy(FunctionWiring.of(environment));
     }
 
-    private SweeperHandler(SweeperConfig config) {
-        this(config, new EmfMetrics(config.metricsNamespace()));
+    /** Wired by {@code wiring} (tests), without SnapStart hooks. */
+    public static SweeperHandler wiredBy(FunctionWiring wiring) {
+        return new SweeperHandler(wiring, false);
     }
 
-    private SweeperHandler(SweeperConfig config, Metrics metrics) {
-        this(wire(config, metrics), metrics, config.timeReserve());
+    private SweeperHandler(FunctionWiring wiring, boolean snapStart) {
+        this(wiring, SweeperConfig.load(wiring.variables()), snapStart);
+    }
+
+    private SweeperHandler(FunctionWiring wiring, SweeperConfig config, boolean snapStart) {
+        this(wiring, config, wiring.metrics(config.metricsNamespace()), snapStart);
+    }
+
+    private SweeperHandler(FunctionWiring wiring, SweeperConfig config, Metrics metrics, boolean snapStart) {
+        this(wire(config, wiring, metrics), metrics, config.timeReserve());
+        if (snapStart) {
+            this.priming = wiring.snapStart("sweeper", () -> { });
+        }
     }
 
     /** For tests and local mode: the domain service with its ports already wired. */
@@ -120,43 +125,32 @@ public final class SweeperHandler implements RequestStreamHandler {
         return node;
     }
 
-    private static Sweeper wire(SweeperConfig config, Metrics metrics) {
-        Environments environments = EnvironmentsLoader.load(config.environments(),
-                () -> AwsClients.build(SsmClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(10)));
-        LOG.info("sweeper configured with environments {}, catch-up discovery {} and {} listed project(s)",
-                environments.names(), config.projectsTable() == null ? "off" : "on (" + config.projectsTable() + ")",
+    private static Sweeper wire(SweeperConfig config, FunctionWiring wiring, Metrics metrics) {
+        EnvironmentsProvider environments = wiring.environments(config.environments(), metrics);
+        LOG.info("sweeper configured with catch-up discovery {} and {} listed project(s)",
+                config.projectsTable() == null ? "off" : "on (" + config.projectsTable() + ")",
                 config.projectIds().size());
-        // Standard (not adaptive) retries: the sweeper makes few calls, and must not wait on a client-side limiter.
-        EcsClient ecs = AwsClients.build(EcsClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(20));
-        Reaper reaper = new Reaper(new EcsClusterTasks(ecs), metrics, Clock.systemUTC());
+        Reaper reaper = new Reaper(wiring.clusterTasks(), metrics, wiring.clock());
         GitLabApi gitlab = NO_GITLAB;
         JobQueue queue = job -> {
             throw new IllegalStateException("catch-up is off: no queue configured");
         };
         if (config.catchUpEnabled()) {
-            CachingSecretSource secrets = new CachingSecretSource(AwsSecretSource.create(), config.secretTtl(),
-                    Clock.systemUTC());
-            gitlab = new GitLabHttpApi(GitLabHttpApi.defaultHttpClient(), config.gitLab().url(),
-                    () -> secrets.secret(config.gitLab().tokenSecret()), config.gitLab().timeout(),
-                    Clock.systemUTC());
-            SqsClient sqs = AwsClients.build(SqsClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(5));
-            queue = new SqsJobQueue(sqs, config.queueUrl());
+            gitlab = wiring.gitLab(config.gitLab(), config.secretTtl());
+            queue = wiring.jobQueue(config.queueUrl());
         }
-        CatchUp catchUp = new CatchUp(gitlab, queue, new Router(environments), metrics, Clock.systemUTC());
-        return new Sweeper(environments, reaper, catchUp, catchUpProjects(config, metrics),
+        // The catch-up routes with the provider's current list, as the reaper does.
+        CatchUp catchUp = new CatchUp(gitlab, queue,
+                new Router(() -> environments.current().environmentsOrThrow()), metrics, wiring.clock());
+        return new Sweeper(environments, metrics, reaper, catchUp, catchUpProjects(config, wiring, metrics),
                 new CatchUp.Limits(config.maxPages(), config.maxJobs(), config.maxPagesPerProject()));
     }
 
     /** The listed projects and, when the table is configured, those the webhook has seen. */
-    static CatchUpProjects catchUpProjects(SweeperConfig config, Metrics metrics) {
-        DynamoDbProjectRegistry registry = null;
-        if (config.projectsTable() != null) {
-            DynamoDbClient dynamo = AwsClients.build(DynamoDbClient.builder(), RetryMode.STANDARD,
-                    Duration.ofSeconds(10));
-            registry = new DynamoDbProjectRegistry(dynamo, config.projectsTable(),
-                    SweeperConfig.MAX_DISCOVERED_PROJECTS);
-        }
-        return new CatchUpProjects(config.projectIds(), registry, config.activeWindow(), metrics, Clock.systemUTC());
+    static CatchUpProjects catchUpProjects(SweeperConfig config, FunctionWiring wiring, Metrics metrics) {
+        DynamoDbProjectRegistry registry = config.projectsTable() == null ? null
+                : wiring.projectsForSweeps(config.projectsTable(), SweeperConfig.MAX_DISCOVERED_PROJECTS);
+        return new CatchUpProjects(config.projectIds(), registry, config.activeWindow(), metrics, wiring.clock());
     }
 
     /** Stands in for GitLab when the catch-up is off: it then never calls it. */

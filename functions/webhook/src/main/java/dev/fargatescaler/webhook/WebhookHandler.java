@@ -16,7 +16,7 @@ import dev.fargatescaler.shared.aws.AwsClients;
 import dev.fargatescaler.shared.aws.AwsSecretSource;
 import dev.fargatescaler.shared.aws.DynamoDbProjectRegistry;
 import dev.fargatescaler.shared.aws.SqsJobQueue;
-import dev.fargatescaler.shared.config.EnvReader;
+import dev.fargatescaler.shared.wiring.FunctionWiring;
 import dev.fargatescaler.shared.lambda.EmfMetrics;
 import dev.fargatescaler.shared.lambda.HttpApiEvents;
 import dev.fargatescaler.shared.lambda.LambdaLogging;
@@ -25,11 +25,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import java.time.Duration;
 
 /**
  * Lambda entry point for {@code POST /webhook} (API Gateway HTTP API, payload format 2.0). Thin by design: it
@@ -46,12 +43,31 @@ public final class WebhookHandler implements RequestStreamHandler {
 
     /** Used by Lambda: wires the real adapters once per container (and so into the SnapStart snapshot). */
     public WebhookHandler() {
-        this(wire(WebhookConfig.load(EnvReader.system())));
+        this(FunctionWiring.lambda(), true);
     }
 
-    private WebhookHandler(Wiring wiring) {
+    /**
+     * The same wiring as Lambda's no-arg constructor, from the given variables instead of the process
+     * environment: for local mode and tests ({@code AWS_ENDPOINT_URL} among them points the SDK at an emulator).
+     */
+    public static WebhookHandler fromEnvironment(java.util.Map<String, String> environment) {
+        return wiredBy(FunctionWiring.of(environment));
+    }
+
+    /** Wired by {@code wiring} (benchmarks and tests pass one with a fake HTTP client), without SnapStart hooks. */
+    public static WebhookHandler wiredBy(FunctionWiring wiring) {
+        return new WebhookHandler(wiring, false);
+    }
+
+    private WebhookHandler(FunctionWiring functionWiring, boolean snapStart) {
+        this(wire(WebhookConfig.load(functionWiring.variables()), functionWiring), snapStart, functionWiring);
+    }
+
+    private WebhookHandler(Wiring wiring, boolean snapStart, FunctionWiring functionWiring) {
         this(wiring.intake(), wiring.metrics(), wiring.clock());
-        this.priming = SnapStartPriming.register("webhook", wiring::prime);
+        if (snapStart) {
+            this.priming = functionWiring.snapStart("webhook", wiring::prime);
+        }
     }
 
     /** For tests and local mode: the domain service with its ports already wired. */
@@ -107,34 +123,25 @@ public final class WebhookHandler implements RequestStreamHandler {
         }
     }
 
-    private static Wiring wire(WebhookConfig config) {
-        Clock clock = Clock.systemUTC();
-        SqsClient sqs = AwsClients.build(SqsClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(4));
-        AwsSecretSource secretSource = AwsSecretSource.create();
-        CachingSecretSource secrets = new CachingSecretSource(secretSource, config.secretTtl(), clock);
+    private static Wiring wire(WebhookConfig config, FunctionWiring wiring) {
+        Clock clock = wiring.clock();
+        AwsSecretSource secretSource = wiring.secretStore();
+        CachingSecretSource secrets = wiring.secrets(config.secretTtl());
         WebhookAuthenticator authenticator = new WebhookAuthenticator(
                 config.tokenSecret() == null ? null : () -> secrets.secret(config.tokenSecret()),
                 config.signingSecret() == null ? null : () -> secrets.secret(config.signingSecret()),
                 clock);
-        SqsJobQueue queue = new SqsJobQueue(sqs, config.queueUrl());
-        Metrics metrics = new EmfMetrics(config.metricsNamespace());
-        DynamoDbProjectRegistry projects = projectsTable(config);
+        // Bounded retries of SendMessage within GitLab's 10 s (ClientSettings.SQS_WEBHOOK): GitLab does not
+        // retry a delivery we answer 503, so a write that fails every attempt of that budget is lost unless the
+        // catch-up finds the job.
+        SqsJobQueue queue = wiring.webhookJobQueue(config.queueUrl());
+        Metrics metrics = wiring.metrics(config.metricsNamespace());
+        DynamoDbProjectRegistry projects = config.projectsTable() == null ? null
+                : wiring.projectsForWebhook(config.projectsTable());
         WebhookIntake intake = new WebhookIntake(authenticator, queue, metrics,
                 new RecentDeliveries(10_000, WebhookAuthenticator.TIMESTAMP_TOLERANCE, clock),
                 projectActivity(projects, metrics, clock));
         return new Wiring(config, secretSource, queue, intake, metrics, clock, projects);
-    }
-
-    /**
-     * The catch-up's projects table, or null when {@code PROJECTS_TABLE} is empty. Its client is short-tempered
-     * (1 s per call, retries included): a sighting is worth little next to answering GitLab in time.
-     */
-    static DynamoDbProjectRegistry projectsTable(WebhookConfig config) {
-        if (config.projectsTable() == null) {
-            return null;
-        }
-        DynamoDbClient dynamo = AwsClients.build(DynamoDbClient.builder(), RetryMode.STANDARD, Duration.ofSeconds(1));
-        return new DynamoDbProjectRegistry(dynamo, config.projectsTable(), 1);
     }
 
     /** At most one write per project per 5 minutes per container, for up to 10,000 projects remembered. */

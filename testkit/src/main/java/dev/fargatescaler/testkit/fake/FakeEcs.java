@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,8 +36,36 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  *
  * <p>Implements RunTask (with optional {@code clientToken} idempotency, as real ECS does), ListTasks (by
  * cluster, {@code startedBy}, {@code desiredStatus}), DescribeTasks and StopTask.
+ *
+ * <p><b>RunTask idempotency</b>, as the ECS "Ensuring idempotency" page describes it
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/ECS_Idempotency.html#RunTaskIdempotency):
+ * <ul>
+ *   <li>a token is scoped to its cluster ("requests with the same token in the same cluster are idempotent");</li>
+ *   <li>the same token with the same parameters returns "the result of the original request": the original
+ *       task(s), however long ago they stopped ({@link ReusedTokenAnswer} chooses whether the tasks are shown as
+ *       they were then or as they are now: the page does not say which, so tests cover both);</li>
+ *   <li>the same token with different parameters fails with {@code ConflictException} (HTTP 400), whose
+ *       {@code resourceIds} are the original tasks (RunTask API reference, Errors:
+ *       https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html#API_RunTask_Errors);</li>
+ *   <li>a token lives 24 hours at most, and no longer than one hour after its task stopped (the page's TTL
+ *       section; REFERENCE.md: min(24 h, task lifetime + 1 h)); after that, the token starts a new task.</li>
+ * </ul>
+ * With {@code honourClientToken=false} the fake ignores tokens, like moto_server 5.2.1 (its
+ * {@code EC2ContainerServiceBackend.run_task} in moto/ecs/models.py takes no client token): for tests that
+ * must hold on moto too. Time comes from the given {@link Clock} (tasks' {@code createdAt}, the token window).
  */
 public final class FakeEcs implements SdkHttpClient {
+
+    /** How a reused token's original tasks are shown: as RunTask first returned them, or as they are now. */
+    public enum ReusedTokenAnswer { ORIGINAL_RESPONSE, CURRENT_STATE }
+
+    /** A RunTask token ECS remembers: its tasks, the request it came with (token left out), when, how shown then. */
+    private record TokenUse(List<String> arns, JsonNode parameters, Instant usedAt, List<ObjectNode> response) {
+    }
+
+    /** How long ECS keeps a RunTask client token at most, and after its task stopped (see the class comment). */
+    public static final Duration TOKEN_TTL = Duration.ofHours(24);
+    public static final Duration TOKEN_TTL_AFTER_STOP = Duration.ofHours(1);
 
     /** Fault rates, each between 0 and 1, applied per call. */
     public record Faults(double throttling, double serverError, double capacity) {
@@ -54,6 +84,7 @@ public final class FakeEcs implements SdkHttpClient {
         public final Instant createdAt;
         public volatile String lastStatus = "PROVISIONING";
         public volatile String desiredStatus = "RUNNING";
+        public volatile Instant stoppedAt;
 
         Task(String arn, String cluster, String taskDefinition, String startedBy, String group,
              String capacityProvider, JsonNode request, Instant createdAt) {
@@ -75,7 +106,9 @@ public final class FakeEcs implements SdkHttpClient {
     private volatile Faults faults;
     private final boolean honourClientToken;
     private final Map<String, Task> tasks = new LinkedHashMap<>();
-    private final Map<String, List<String>> tokens = new LinkedHashMap<>();
+    private final Map<String, TokenUse> tokens = new LinkedHashMap<>();
+    private final Clock clock;
+    private volatile ReusedTokenAnswer reusedTokenAnswer = ReusedTokenAnswer.ORIGINAL_RESPONSE;
     private final Map<String, AtomicInteger> calls = new LinkedHashMap<>();
     private final Map<String, AtomicInteger> injected = new LinkedHashMap<>();
 
@@ -84,9 +117,18 @@ public final class FakeEcs implements SdkHttpClient {
      *                          moto (which ignores it), to prove the scaler does not depend on it
      */
     public FakeEcs(long seed, Faults faults, boolean honourClientToken) {
+        this(seed, faults, honourClientToken, Clock.systemUTC());
+    }
+
+    public FakeEcs(long seed, Faults faults, boolean honourClientToken, Clock clock) {
         this.random = new Random(seed);
         this.faults = faults;
         this.honourClientToken = honourClientToken;
+        this.clock = clock;
+    }
+
+    public void reusedTokenAnswer(ReusedTokenAnswer answer) {
+        this.reusedTokenAnswer = answer;
     }
 
     public void faults(Faults faults) {
@@ -110,8 +152,15 @@ public final class FakeEcs implements SdkHttpClient {
     public synchronized void stop(String taskArn) {
         Task task = tasks.get(taskArn);
         if (task != null) {
-            task.lastStatus = "STOPPED";
-            task.desiredStatus = "STOPPED";
+            markStopped(task);
+        }
+    }
+
+    private void markStopped(Task task) {
+        task.lastStatus = "STOPPED";
+        task.desiredStatus = "STOPPED";
+        if (task.stoppedAt == null) {
+            task.stoppedAt = clock.instant();
         }
     }
 
@@ -170,12 +219,31 @@ public final class FakeEcs implements SdkHttpClient {
     private HttpExecuteResponse runTask(JsonNode request) {
         String cluster = clusterArn(request.path("cluster").asText("default"));
         String clientToken = request.path("clientToken").asText(null);
-        if (honourClientToken && clientToken != null && tokens.containsKey(cluster + "|" + clientToken)) {
-            ObjectNode response = JSON.createObjectNode();
-            ArrayNode list = response.putArray("tasks");
-            tokens.get(cluster + "|" + clientToken).forEach(arn -> list.add(describe(tasks.get(arn))));
-            response.putArray("failures");
-            return ok(response);
+        String tokenKey = cluster + "|" + clientToken;
+        ObjectNode parameters = request.deepCopy();
+        parameters.remove("clientToken");
+        if (honourClientToken && clientToken != null && tokens.containsKey(tokenKey)) {
+            TokenUse use = tokens.get(tokenKey);
+            if (clock.instant().isBefore(expiry(use))) {
+                if (!use.parameters().equals(parameters)) {
+                    ObjectNode conflict = JSON.createObjectNode().put("__type", "ConflictException")
+                            .put("message", "The RunTask request could not be processed due to conflicts. The "
+                                    + "provided clientToken is already in use with a different RunTask request.");
+                    ArrayNode ids = conflict.putArray("resourceIds");
+                    use.arns().forEach(ids::add);
+                    return response(400, conflict);
+                }
+                ObjectNode response = JSON.createObjectNode();
+                ArrayNode list = response.putArray("tasks");
+                if (reusedTokenAnswer == ReusedTokenAnswer.ORIGINAL_RESPONSE) {
+                    use.response().forEach(list::add);
+                } else {
+                    use.arns().forEach(arn -> list.add(describe(tasks.get(arn))));
+                }
+                response.putArray("failures");
+                return ok(response);
+            }
+            tokens.remove(tokenKey);
         }
         if (random.nextDouble() < faults.capacity()) {
             count("Capacity");
@@ -200,16 +268,33 @@ public final class FakeEcs implements SdkHttpClient {
             String arn = "arn:aws:ecs:us-east-1:123456789012:task/" + clusterName + "/" + id;
             Task task = new Task(arn, cluster, request.path("taskDefinition").asText(),
                     request.path("startedBy").asText(null), request.path("group").asText(null), provider,
-                    request, Instant.now());
+                    request, clock.instant());
             tasks.put(arn, task);
             arns.add(arn);
             created.add(describe(task));
         }
         if (clientToken != null) {
-            tokens.put(cluster + "|" + clientToken, arns);
+            List<ObjectNode> original = new ArrayList<>();
+            created.forEach(t -> original.add(((ObjectNode) t).deepCopy()));
+            tokens.put(tokenKey, new TokenUse(arns, parameters, clock.instant(), original));
         }
         response.putArray("failures");
         return ok(response);
+    }
+
+    /** When ECS forgets a token: 24 h after its use, or an hour after its last task stopped if that is sooner. */
+    private Instant expiry(TokenUse use) {
+        Instant expiry = use.usedAt().plus(TOKEN_TTL);
+        Instant lastStop = null;
+        for (String arn : use.arns()) {
+            Task task = tasks.get(arn);
+            if (task == null || task.stoppedAt == null) {
+                return expiry;
+            }
+            lastStop = lastStop == null || task.stoppedAt.isAfter(lastStop) ? task.stoppedAt : lastStop;
+        }
+        Instant afterStop = lastStop == null ? expiry : lastStop.plus(TOKEN_TTL_AFTER_STOP);
+        return afterStop.isBefore(expiry) ? afterStop : expiry;
     }
 
     private HttpExecuteResponse listTasks(JsonNode request) {
@@ -251,8 +336,7 @@ public final class FakeEcs implements SdkHttpClient {
         if (task == null) {
             return error(400, "InvalidParameterException", "The referenced task was not found.");
         }
-        task.desiredStatus = "STOPPED";
-        task.lastStatus = "STOPPED";
+        markStopped(task);
         ObjectNode response = JSON.createObjectNode();
         response.set("task", describe(task));
         return ok(response);
@@ -267,6 +351,9 @@ public final class FakeEcs implements SdkHttpClient {
                 .put("desiredStatus", task.desiredStatus)
                 .put("capacityProviderName", task.capacityProvider)
                 .put("createdAt", task.createdAt.toEpochMilli() / 1000.0);
+        if (task.stoppedAt != null) {
+            node.put("stoppedAt", task.stoppedAt.toEpochMilli() / 1000.0);
+        }
         if (task.startedBy != null) {
             node.put("startedBy", task.startedBy);
         }

@@ -17,4 +17,10 @@ public interface EcsTasks {
     boolean hasActiveTask(Environment environment, String startedBy);
 
     LaunchResult runTask(TaskLaunch launch);
+
+    /**
+     * Whether the task has stopped or is stopping, as ECS reports it now ({@code DescribeTasks}); a task ECS no
+     * longer knows counts as stopped.
+     */
+    boolean hasStopped(Environment environment, String taskArn);
 }

@@ -7,6 +7,8 @@ import dev.fargatescaler.domain.capacity.BatchCapacity;
 import dev.fargatescaler.domain.capacity.CapacityDecision;
 import dev.fargatescaler.domain.environment.Environment;
 import dev.fargatescaler.domain.environment.Environments;
+import dev.fargatescaler.domain.environment.EnvironmentsProvider;
+import dev.fargatescaler.domain.environment.EnvironmentsSnapshot;
 import dev.fargatescaler.domain.errors.ConfigurationException;
 import dev.fargatescaler.domain.errors.PermanentException;
 import dev.fargatescaler.domain.errors.RetryableException;
@@ -24,6 +26,7 @@ import dev.fargatescaler.domain.task.TaskNaming;
 import dev.fargatescaler.domain.webhook.JobQueue;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,12 +48,27 @@ import org.slf4j.MDC;
  *       or a 404 that GitLab attributes to the job itself), unroutable,
  *       refused by a guard, malformed, other permanent errors;</li>
  *   <li><b>returned</b> in {@code batchItemFailures} (Lambda leaves it in the queue) after its visibility was
- *       set to a growing delay: capacity limit reached, retryable errors, configuration errors and jobs GitLab
- *       will not show this token (these two reach the dead-letter queue after {@code maxReceiveCount} receives,
- *       with an alarm).</li>
+ *       set to a growing delay: capacity limit reached, no environment configured yet, unroutable under a list
+ *       that may be out of date, retryable errors, configuration errors and jobs GitLab will not show this token
+ *       (these two reach the dead-letter queue after {@code maxReceiveCount} receives, with an alarm).</li>
  * </ul>
- * A job deferred for capacity must never reach the dead-letter queue: when its receive count nears
- * {@code maxReceiveCount}, a fresh copy is queued and the old message acknowledged.
+ * A job deferred for capacity or for its environments must never reach the dead-letter queue: when its receive
+ * count nears {@code maxReceiveCount}, a fresh copy is queued and the old message acknowledged.
+ *
+ * <p><b>Environments</b> come from an {@link EnvironmentsProvider}, which may hold an old list (it refreshes on a
+ * TTL and after a SnapStart restore). A job is acknowledged as unroutable (or refused) only under a list that is
+ * fresh for it: loaded after the job was queued and within its TTL. Under an older list the provider is asked to
+ * reload and the job routed again; if the list still cannot be refreshed, the job is deferred. With no environment
+ * at all, every job is deferred.
+ *
+ * <p><b>Client tokens</b>: RunTask's idempotency returns the original request's task for a token ECS has seen in
+ * the last 24 hours (less if the task stopped more than an hour ago), so a message that reuses the token of an
+ * earlier launch (a catch-up, which always queues attempt 0; a job queued again after its task ended) would get
+ * that old task back instead of a new one. The launcher recognises a spent token (the task returned is stopped, or
+ * was created before this message was queued and has stopped since, or ECS answers {@code ConflictException}) and
+ * moves to the next attempt number, at most {@link #MAX_SPENT_TOKENS} times. The sequence is deterministic, so
+ * concurrent deliveries of one job still converge on one token and so on one task.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/ECS_Idempotency.html
  */
 public final class JobLauncher {
 
@@ -69,8 +87,10 @@ public final class JobLauncher {
      */
     public static final Duration TIME_RESERVE = Duration.ofSeconds(20);
 
-    private final Environments environments;
-    private final Router router;
+    /** How many spent client tokens in a row a launch skips before it gives up for now (retryable). */
+    public static final int MAX_SPENT_TOKENS = 16;
+
+    private final EnvironmentsProvider environments;
     private final GitLabApi gitLab;
     private final EcsTasks ecs;
     private final MessageVisibility visibility;
@@ -86,10 +106,10 @@ public final class JobLauncher {
      * @param requeueAtReceiveCount the receive count at which that happens: the queue's {@code maxReceiveCount}
      *                              minus one (or less)
      */
-    public JobLauncher(Environments environments, GitLabApi gitLab, EcsTasks ecs, MessageVisibility visibility,
-                       JobQueue queue, Metrics metrics, Clock clock, Backoff backoff, int requeueAtReceiveCount) {
+    public JobLauncher(EnvironmentsProvider environments, GitLabApi gitLab, EcsTasks ecs,
+                       MessageVisibility visibility, JobQueue queue, Metrics metrics, Clock clock, Backoff backoff,
+                       int requeueAtReceiveCount) {
         this.environments = Objects.requireNonNull(environments);
-        this.router = new Router(environments);
         this.gitLab = Objects.requireNonNull(gitLab);
         this.ecs = Objects.requireNonNull(ecs);
         this.visibility = Objects.requireNonNull(visibility);
@@ -103,8 +123,11 @@ public final class JobLauncher {
         this.requeueAtReceiveCount = requeueAtReceiveCount;
     }
 
-    public Environments environments() {
-        return environments;
+    /** With a list that never changes (inline configuration, tests). */
+    public JobLauncher(Environments environments, GitLabApi gitLab, EcsTasks ecs, MessageVisibility visibility,
+                       JobQueue queue, Metrics metrics, Clock clock, Backoff backoff, int requeueAtReceiveCount) {
+        this(EnvironmentsProvider.fixed(environments), gitLab, ecs, visibility, queue, metrics, clock, backoff,
+                requeueAtReceiveCount);
     }
 
     /** Processes a batch in order; never throws for one message's trouble. */
@@ -121,7 +144,11 @@ public final class JobLauncher {
      * @param remainingTime the invocation's remaining time (Lambda's {@code getRemainingTimeInMillis})
      */
     public BatchResult process(List<QueueMessage> messages, Supplier<Duration> remainingTime) {
-        Batch batch = new Batch(new BatchCapacity(ecs::countActiveTasks));
+        Batch batch = new Batch(new BatchCapacity(ecs::countActiveTasks), environments.current());
+        if (batch.environments.available()) {
+            metrics.record(ENVIRONMENTS_CONFIGURED, batch.environments.environments().all().size(),
+                    MetricUnit.COUNT, Map.of());
+        }
         List<String> failed = new ArrayList<>();
         for (QueueMessage message : messages) {
             if (remainingTime.get().compareTo(TIME_RESERVE) < 0) {
@@ -155,9 +182,12 @@ public final class JobLauncher {
     private static final class Batch {
         final BatchCapacity capacity;
         final Set<String> startedBy = new HashSet<>();
+        /** The list this batch routes with; replaced when a message forces a refresh. */
+        EnvironmentsSnapshot environments;
 
-        Batch(BatchCapacity capacity) {
+        Batch(BatchCapacity capacity, EnvironmentsSnapshot environments) {
             this.capacity = capacity;
+            this.environments = environments;
         }
     }
 
@@ -190,7 +220,8 @@ public final class JobLauncher {
             // wrote, and a guard that needs a value GitLab did not give must refuse (Guards#refusal).
             RoutableJob routable = new RoutableJob(job.projectId(), gitLabJob.projectPath(), gitLabJob.ref(),
                     gitLabJob.tags());
-            RoutingDecision decision = router.route(routable);
+            Environments list = batch.environments.environmentsOrThrow();
+            RoutingDecision decision = new Router(list).route(routable);
             if (!gitLabJob.isPending()) {
                 String env = decision instanceof RoutingDecision.Routed routed
                         ? routed.environment().name() : NO_ENVIRONMENT;
@@ -198,10 +229,27 @@ public final class JobLauncher {
                 LOG.info("decision=no-longer-pending acknowledged: job status is {}", gitLabJob.status());
                 return true;
             }
+            if (!(decision instanceof RoutingDecision.Routed)
+                    && !batch.environments.freshFor(job.receivedAt(), clock.instant())) {
+                // The list may predate an environment meant for this job: reload, route again.
+                batch.environments = environments.refresh();
+                list = batch.environments.environmentsOrThrow();
+                decision = new Router(list).route(routable);
+            }
+            if (!(decision instanceof RoutingDecision.Routed) && batch.environments.empty()) {
+                return deferForEnvironments(message, job, "NoEnvironments", "no environment is configured yet");
+            }
+            if (!(decision instanceof RoutingDecision.Routed)
+                    && !batch.environments.freshFor(job.receivedAt(), clock.instant())) {
+                return deferForEnvironments(message, job, "StaleEnvironments", "the job is "
+                        + (decision instanceof RoutingDecision.Refused ? "refused" : "unroutable")
+                        + " under environments loaded at " + batch.environments.loadedAt()
+                        + ", which could not be reloaded");
+            }
             if (decision instanceof RoutingDecision.Unroutable unroutable) {
                 metrics.count(UNROUTABLE, ENVIRONMENT, NO_ENVIRONMENT);
                 LOG.warn("decision=unroutable acknowledged: {}; job tags {}, environments considered {}",
-                        unroutable.why(), unroutable.jobTags(), describe(unroutable.considered()));
+                        unroutable.why(), unroutable.jobTags(), describe(list, unroutable.considered()));
                 return true;
             }
             if (decision instanceof RoutingDecision.Refused refused) {
@@ -276,15 +324,32 @@ public final class JobLauncher {
                     capacity.limit(), target.name());
             return deferForCapacity(message, job);
         }
-        TaskLaunch launch = taskLaunch(target, job, gitLabJob, false);
-        LaunchResult result = ecs.runTask(launch);
-        if (result instanceof LaunchResult.Failed failed) {
-            LaunchFailureKind kind = LaunchFailureKind.classify(failed.reason());
-            if (kind == LaunchFailureKind.CAPACITY && target.launchMode().fallsBackToOnDemand()) {
-                LOG.info("Fargate Spot has no capacity ({}); retrying on on-demand Fargate", failed.reason());
-                metrics.count(SPOT_FALLBACK, ENVIRONMENT, target.name());
-                result = ecs.runTask(taskLaunch(target, job, gitLabJob, true));
+        LaunchResult result = null;
+        int attempt = job.attempt();
+        for (int spent = 0; ; spent++) {
+            result = runTask(target, job, gitLabJob, attempt);
+            TokenUse use = tokenUse(target, job, result);
+            if (use == TokenUse.NEW) {
+                break;
             }
+            if (use == TokenUse.EARLIER_TASK_ACTIVE) {
+                LaunchResult.Started earlier = (LaunchResult.Started) result;
+                batch.startedBy.add(startedBy);
+                metrics.count(ALREADY_LAUNCHED, ENVIRONMENT, target.name());
+                LOG.info("decision=already-launched acknowledged: RunTask answered with task {}, started before "
+                        + "this message was queued and still active (attempt {})", earlier.taskArn(), attempt);
+                return true;
+            }
+            metrics.count(SPENT_CLIENT_TOKEN, ENVIRONMENT, target.name());
+            LOG.info("client token of attempt {} was spent by an earlier launch ({}); trying attempt {}", attempt,
+                    result instanceof LaunchResult.Started s ? "task " + s.taskArn() + ", stopped"
+                            : "ConflictException: " + ((LaunchResult.TokenConflict) result).detail(),
+                    attempt + 1);
+            if (spent + 1 >= MAX_SPENT_TOKENS) {
+                throw new RetryableException("ClientTokensSpent", "the client tokens of attempts " + job.attempt()
+                        + " to " + attempt + " were all spent by earlier launches in environment " + target.name());
+            }
+            attempt++;
         }
         if (result instanceof LaunchResult.Started started) {
             batch.capacity.launched(target);
@@ -295,7 +360,7 @@ public final class JobLauncher {
                     Map.of(ENVIRONMENT, target.name()));
             LOG.info("decision=launched acknowledged: task {} in cluster {} (environment {}, candidates {}, "
                             + "{} ms after the webhook, attempt {})", started.taskArn(), target.cluster(),
-                    target.name(), candidates, latency, job.attempt());
+                    target.name(), candidates, latency, attempt);
             return true;
         }
         LaunchResult.Failed failed = (LaunchResult.Failed) result;
@@ -316,10 +381,46 @@ public final class JobLauncher {
         }
     }
 
-    private TaskLaunch taskLaunch(Environment target, PendingJob job, GitLabJob gitLabJob, boolean onDemand) {
+    /** One RunTask with the token of {@code attempt}, and the on-demand retry when Spot has no capacity. */
+    private LaunchResult runTask(Environment target, PendingJob job, GitLabJob gitLabJob, int attempt) {
+        LaunchResult result = ecs.runTask(taskLaunch(target, job, gitLabJob, false, attempt));
+        if (result instanceof LaunchResult.Failed failed) {
+            LaunchFailureKind kind = LaunchFailureKind.classify(failed.reason());
+            if (kind == LaunchFailureKind.CAPACITY && target.launchMode().fallsBackToOnDemand()) {
+                LOG.info("Fargate Spot has no capacity ({}); retrying on on-demand Fargate", failed.reason());
+                metrics.count(SPOT_FALLBACK, ENVIRONMENT, target.name());
+                result = ecs.runTask(taskLaunch(target, job, gitLabJob, true, attempt));
+            }
+        }
+        return result;
+    }
+
+    /** What a RunTask answer says about the token used. */
+    private enum TokenUse { NEW, SPENT, EARLIER_TASK_ACTIVE }
+
+    private TokenUse tokenUse(Environment target, PendingJob job, LaunchResult result) {
+        if (result instanceof LaunchResult.TokenConflict) {
+            return TokenUse.SPENT;
+        }
+        if (!(result instanceof LaunchResult.Started started)) {
+            return TokenUse.NEW;
+        }
+        if (started.stopped()) {
+            return TokenUse.SPENT;
+        }
+        Instant createdAt = started.createdAt();
+        if (createdAt != null && createdAt.isBefore(job.receivedAt())) {
+            // Idempotency answered with the original request's task, as it was then: ask ECS how it is now.
+            return ecs.hasStopped(target, started.taskArn()) ? TokenUse.SPENT : TokenUse.EARLIER_TASK_ACTIVE;
+        }
+        return TokenUse.NEW;
+    }
+
+    private TaskLaunch taskLaunch(Environment target, PendingJob job, GitLabJob gitLabJob, boolean onDemand,
+                                  int attempt) {
         String token = onDemand
-                ? TaskNaming.onDemandFallbackClientToken(target.name(), job.projectId(), job.jobId(), job.attempt())
-                : TaskNaming.clientToken(target.name(), job.projectId(), job.jobId(), job.attempt());
+                ? TaskNaming.onDemandFallbackClientToken(target.name(), job.projectId(), job.jobId(), attempt)
+                : TaskNaming.clientToken(target.name(), job.projectId(), job.jobId(), attempt);
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("glfs:environment", target.name());
         tags.put("glfs:project-id", Long.toString(job.projectId()));
@@ -332,7 +433,7 @@ public final class JobLauncher {
         hints.put("GLFS_ENVIRONMENT", target.name());
         hints.put("GLFS_PROJECT_ID", Long.toString(job.projectId()));
         hints.put("GLFS_JOB_ID", Long.toString(job.jobId()));
-        hints.put("GLFS_ATTEMPT", Integer.toString(job.attempt()));
+        hints.put("GLFS_ATTEMPT", Integer.toString(attempt));
         return new TaskLaunch(target, target.startedBy(job.projectId(), job.jobId()), target.group(), token,
                 onDemand, tags, hints);
     }
@@ -342,6 +443,20 @@ public final class JobLauncher {
      * received {@code maxReceiveCount} times (and so land in the dead-letter queue) it is queued afresh.
      */
     private boolean deferForCapacity(QueueMessage message, PendingJob job) {
+        return defer(message, job);
+    }
+
+    /**
+     * No environment takes the job under a list that cannot be trusted to be complete (none configured yet, or an
+     * old list that could not be reloaded): like capacity, a wait, never a drop.
+     */
+    private boolean deferForEnvironments(QueueMessage message, PendingJob job, String reason, String why) {
+        metrics.count(DEFERRED_FOR_ENVIRONMENTS, Map.of(ENVIRONMENT, NO_ENVIRONMENT, REASON, reason));
+        LOG.warn("decision=deferred-for-environments: {}; the job stays in the queue", why);
+        return defer(message, job);
+    }
+
+    private boolean defer(QueueMessage message, PendingJob job) {
         if (message.receiveCount() >= requeueAtReceiveCount) {
             return requeueAfresh(message, job, Optional.empty());
         }
@@ -378,7 +493,7 @@ public final class JobLauncher {
         return false;
     }
 
-    private String describe(List<String> names) {
+    private static String describe(Environments environments, List<String> names) {
         List<String> described = new ArrayList<>();
         for (String name : names) {
             environments.named(name).ifPresent(e -> described.add(name + " (tags " + e.tags().stream().sorted()

@@ -22,6 +22,12 @@ public final class ScalerMetrics {
      * the dead-letter queue). No dimension, so that one alarm covers the scaler, the reporter and the sweeper.
      */
     public static final String JOB_NOT_VISIBLE = "JobNotVisible";
+    /** A job no environment takes under a list that may be incomplete (none yet, or an old one): it waits. */
+    public static final String DEFERRED_FOR_ENVIRONMENTS = "DeferredForEnvironments";
+    /** A RunTask client token that an earlier launch had used: the launch moved on to the next attempt. */
+    public static final String SPENT_CLIENT_TOKEN = "SpentClientToken";
+    /** How many environments the function knows (0 right after a deploy without environments); no dimension. */
+    public static final String ENVIRONMENTS_CONFIGURED = "EnvironmentsConfigured";
     /** No dimension, so that one alarm covers every cause. */
     public static final String CONFIGURATION_ERROR = "ScalerConfigurationError";
 

@@ -21,15 +21,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stops this product's tasks that overstay: RUNNING for longer than their environment's
- * {@code maxTaskLifetime} (a hung job or runner would otherwise bill forever), or not yet RUNNING after the
- * environment's {@code stuckBeforeRunningTimeout} (a task stuck in PROVISIONING or PENDING holds a capacity
- * slot and its job waits). The StopTask reason starts with {@link ReaperReason#PREFIX}, which is how the
- * reporter classifies the stop (and relaunches the job of a stuck task).
+ * Stops this product's tasks that overstay, judged by their age since {@code createdAt} (the RunTask time):
+ * <ul>
+ *   <li>a task whose {@code lastStatus} is RUNNING and that was created longer ago than its environment's
+ *       {@code maxTaskLifetime} (a hung job or runner would otherwise bill forever). The age includes the time
+ *       before RUNNING (image pull, provisioning), so a task is stopped at most that much earlier than "lifetime
+ *       after it started"; only a task without {@code createdAt} is aged from {@code startedAt};</li>
+ *   <li>a task still PROVISIONING, PENDING or ACTIVATING longer than the environment's
+ *       {@code stuckBeforeRunningTimeout} after {@code createdAt} (it holds a capacity slot and its job waits); a
+ *       task without {@code createdAt} is never judged stuck.</li>
+ * </ul>
+ * Tasks on their way out (DEACTIVATING, STOPPING, DEPROVISIONING) are left to finish. The StopTask reason starts
+ * with {@link ReaperReason#PREFIX}, which is how the reporter classifies the stop (and relaunches the job of a
+ * stuck task).
  *
- * <p>Each cluster is listed once even when several environments share it; each task is judged by the
- * environment its {@code startedBy} names. The pass also returns what runs where, so that the catch-up can skip
- * jobs that already have a task without listing again.
+ * <p>Each cluster is listed once even when several environments share it. A task is judged by the environment
+ * its {@code startedBy} names, and only when that environment's cluster is the one being listed; a task whose
+ * environment is not configured (removed, or another installation's) is skipped and not counted as running. The
+ * pass also returns what runs where, so that the catch-up can skip jobs that already have a task without listing
+ * again; a task the reaper failed to stop still counts as running.
  */
 public final class Reaper {
 

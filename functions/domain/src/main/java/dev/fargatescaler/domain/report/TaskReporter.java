@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fargatescaler.domain.environment.CostHints;
 import dev.fargatescaler.domain.environment.Environment;
 import dev.fargatescaler.domain.environment.Environments;
+import dev.fargatescaler.domain.environment.EnvironmentsProvider;
+import dev.fargatescaler.domain.environment.EnvironmentsSnapshot;
 import dev.fargatescaler.domain.errors.PermanentException;
 import dev.fargatescaler.domain.metrics.MetricUnit;
 import dev.fargatescaler.domain.metrics.Metrics;
@@ -47,7 +49,7 @@ public final class TaskReporter {
     private final Metrics metrics;
     private final TaskEventMemory memory;
     private final PriceTable prices;
-    private final Environments environments;
+    private final EnvironmentsProvider environments;
     private final String defaultArchitecture;
 
     /**
@@ -58,6 +60,13 @@ public final class TaskReporter {
      */
     public TaskReporter(Relauncher relauncher, TaskReportSink sink, Metrics metrics, TaskEventMemory memory,
                         PriceTable prices, Environments environments, String defaultArchitecture) {
+        this(relauncher, sink, metrics, memory, prices, EnvironmentsProvider.fixed(environments),
+                defaultArchitecture);
+    }
+
+    /** As above, with environments that are refreshed while the container lives (SSM). */
+    public TaskReporter(Relauncher relauncher, TaskReportSink sink, Metrics metrics, TaskEventMemory memory,
+                        PriceTable prices, EnvironmentsProvider environments, String defaultArchitecture) {
         this.relauncher = Objects.requireNonNull(relauncher);
         this.sink = Objects.requireNonNull(sink);
         this.metrics = Objects.requireNonNull(metrics);
@@ -174,7 +183,11 @@ public final class TaskReporter {
     }
 
     private CostHints costHints(String environment) {
-        return environments.named(environment).map(Environment::costHints).orElse(CostHints.NONE);
+        EnvironmentsSnapshot known = environments.current();
+        if (!known.available()) {
+            return CostHints.NONE;
+        }
+        return known.environments().named(environment).map(Environment::costHints).orElse(CostHints.NONE);
     }
 
     /** The environment named by a {@code glfs:<environment>} group, for tasks whose startedBy names no job. */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Chooses the environment for a job, the way GitLab would choose among the environments' runners, but
@@ -28,14 +29,21 @@ import java.util.Optional;
  */
 public final class Router {
 
-    private final Environments environments;
+    private final Supplier<Environments> environments;
 
     public Router(Environments environments) {
-        this.environments = environments;
+        java.util.Objects.requireNonNull(environments);
+        this.environments = () -> environments;
+    }
+
+    /** Routes with whatever list {@code environments} holds at each call (a refreshing provider). */
+    public Router(Supplier<Environments> environments) {
+        this.environments = java.util.Objects.requireNonNull(environments);
     }
 
     public RoutingDecision route(RoutableJob job) {
-        List<Environment> candidates = candidates(job);
+        Environments environments = this.environments.get();
+        List<Environment> candidates = candidates(environments, job);
         if (candidates.isEmpty()) {
             return new RoutingDecision.Unroutable(job.tags(), environments.names());
         }
@@ -53,6 +61,10 @@ public final class Router {
 
     /** The environments whose tags admit the job, best first (priority, then configured order). */
     public List<Environment> candidates(RoutableJob job) {
+        return candidates(environments.get(), job);
+    }
+
+    private static List<Environment> candidates(Environments environments, RoutableJob job) {
         List<Environment> matching = new ArrayList<>();
         for (Environment environment : environments.all()) {
             if (admits(environment, job)) {

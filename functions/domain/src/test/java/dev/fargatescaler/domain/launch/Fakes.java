@@ -69,6 +69,15 @@ final class Fakes {
         final Deque<Function<TaskLaunch, LaunchResult>> answers = new ArrayDeque<>();
         RuntimeException countFailure;
         int countCalls;
+        /** Task ARNs DescribeTasks reports as stopped (or unknown). */
+        final java.util.Set<String> stopped = new java.util.HashSet<>();
+        final List<String> described = new ArrayList<>();
+
+        @Override
+        public boolean hasStopped(Environment environment, String taskArn) {
+            described.add(taskArn);
+            return stopped.contains(taskArn);
+        }
 
         @Override
         public int countActiveTasks(Environment environment) {

@@ -5,6 +5,7 @@ import dev.fargatescaler.domain.errors.PermanentException;
 import dev.fargatescaler.domain.errors.RetryableException;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -40,6 +41,11 @@ public final class AwsErrors {
                 return new ConfigurationException(code == null ? "AccessDenied" : code, what, e);
             }
             return new PermanentException(code == null ? "AwsClientError" : code, what, e);
+        }
+        if (e instanceof ApiCallTimeoutException) {
+            // The client's call budget (ClientSettings) ran out, typically while the SDK was still backing off
+            // from throttling or 5xx answers.
+            return new RetryableException("AwsCallTimeout", operation + " failed: " + e.getMessage(), e);
         }
         if (e instanceof SdkClientException) {
             return new RetryableException("AwsUnreachable", operation + " failed: " + e.getMessage(), e);

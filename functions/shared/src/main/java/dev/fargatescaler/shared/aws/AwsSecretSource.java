@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  *   <li>{@code secretsmanager:name}, a Secrets Manager ARN, or a bare name: {@code GetSecretValue}
  *       ({@code SecretString}).</li>
  * </ul>
- * Each client is created on first use only, so a function that uses one store never pays for the other.
+ * Each client is obtained on first use only (from {@code FunctionWiring}, which builds it once per container), so
+ * a function that uses one store never pays for the other.
  * Values are never logged, and errors name the reference, never the value.
  */
 public final class AwsSecretSource implements SecretSource {
@@ -28,15 +29,6 @@ public final class AwsSecretSource implements SecretSource {
     public AwsSecretSource(Supplier<SecretsManagerClient> secretsManager, Supplier<SsmClient> ssm) {
         this.secretsManager = secretsManager;
         this.ssm = ssm;
-    }
-
-    /** Secret source with clients built by {@link AwsClients}. */
-    public static AwsSecretSource create() {
-        return new AwsSecretSource(
-                () -> AwsClients.build(SecretsManagerClient.builder(),
-                        software.amazon.awssdk.core.retry.RetryMode.STANDARD, java.time.Duration.ofSeconds(5)),
-                () -> AwsClients.build(SsmClient.builder(),
-                        software.amazon.awssdk.core.retry.RetryMode.STANDARD, java.time.Duration.ofSeconds(5)));
     }
 
     @Override

@@ -5,15 +5,14 @@ import dev.fargatescaler.domain.environment.LaunchMode;
 import dev.fargatescaler.domain.launch.EcsTasks;
 import dev.fargatescaler.domain.launch.LaunchResult;
 import dev.fargatescaler.domain.launch.TaskLaunch;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
+import software.amazon.awssdk.services.ecs.model.ConflictException;
 import software.amazon.awssdk.services.ecs.model.ContainerOverride;
 import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
@@ -39,10 +38,10 @@ import software.amazon.awssdk.services.ecs.model.TaskOverride;
  * still return for a while.
  * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html
  *
- * <p>The client should use {@link RetryMode#ADAPTIVE}: RunTask is limited to 20 calls per second per account
- * and Region (Fargate launches to a bucket of 100 refilled at 20/s), and adaptive mode slows the client down
- * instead of hammering with retries. What is still throttled after the retries becomes a
- * {@link dev.fargatescaler.domain.errors.RetryableException}.
+ * <p>The client is built with {@link ClientSettings#ECS_LAUNCHES} (adaptive retries, 10 attempts): RunTask is
+ * limited to 20 calls per second per account and Region (Fargate launches to a bucket of 100 refilled at 20/s),
+ * and adaptive mode slows the client down instead of hammering with retries. What is still throttled after the
+ * retries becomes a {@link dev.fargatescaler.domain.errors.RetryableException}.
  */
 public final class EcsTaskLauncher implements EcsTasks {
 
@@ -50,22 +49,6 @@ public final class EcsTaskLauncher implements EcsTasks {
 
     public EcsTaskLauncher(EcsClient ecs) {
         this.ecs = Objects.requireNonNull(ecs);
-    }
-
-    /**
-     * Attempts per ECS call. Fargate launches are rate-limited per account and Region (a bucket of 100 refilled at
-     * 20 per second) and a burst of pending jobs hits that limit at once; with the SDK's default of 3 attempts a
-     * throttled RunTask gives up and the job waits out the queue's backoff (30 s or more). The burst benchmark
-     * measured 1.53 × the launch limit's lower bound for 1,000 jobs with 3 attempts and 1.08 × with 10
-     * (docs/performance.md). Adaptive mode's client-side rate limiter keeps the extra attempts from
-     * becoming a retry storm, and the API call timeout still bounds each call.
-     * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/throttling.html
-     */
-    public static final int MAX_ATTEMPTS = 10;
-
-    /** The ECS client of a container: adaptive retries, bounded call time. Build it once. */
-    public static EcsClient defaultClient() {
-        return AwsClients.build(EcsClient.builder(), RetryMode.ADAPTIVE, MAX_ATTEMPTS, Duration.ofSeconds(20));
     }
 
     @Override
@@ -109,11 +92,19 @@ public final class EcsTaskLauncher implements EcsTasks {
         RunTaskResponse response;
         try {
             response = ecs.runTask(request);
+        } catch (ConflictException e) {
+            // "The provided clientToken is already in use with a different RunTask request" (HTTP 400): the
+            // token belongs to an earlier launch with other parameters; resourceIds are that launch's tasks.
+            // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html#API_RunTask_Errors
+            return new LaunchResult.TokenConflict(String.valueOf(e.awsErrorDetails() == null ? e.getMessage()
+                    : e.awsErrorDetails().errorMessage()) + (e.hasResourceIds() ? " " + e.resourceIds() : ""));
         } catch (SdkException e) {
             throw AwsErrors.classify("RunTask in cluster " + launch.environment().cluster(), e);
         }
         if (response.hasTasks() && !response.tasks().isEmpty()) {
-            return new LaunchResult.Started(response.tasks().get(0).taskArn());
+            Task task = response.tasks().get(0);
+            return new LaunchResult.Started(task.taskArn(), task.lastStatus(), task.desiredStatus(),
+                    task.createdAt());
         }
         if (response.hasFailures() && !response.failures().isEmpty()) {
             Failure failure = response.failures().get(0);
@@ -122,6 +113,17 @@ public final class EcsTaskLauncher implements EcsTasks {
                             + (failure.arn() == null ? "" : " (" + failure.arn() + ")"));
         }
         return new LaunchResult.Failed("NoTaskReturned", "RunTask returned neither a task nor a failure");
+    }
+
+    @Override
+    public boolean hasStopped(Environment environment, String taskArn) {
+        try {
+            List<Task> tasks = EcsTaskListing.describe(ecs, environment.cluster(), List.of(taskArn));
+            // DescribeTasks reports a task it no longer knows (stopped more than about an hour ago) as a failure.
+            return tasks.stream().noneMatch(t -> taskArn.equals(t.taskArn()) && isActive(t));
+        } catch (SdkException e) {
+            throw AwsErrors.classify("DescribeTasks in cluster " + environment.cluster(), e);
+        }
     }
 
     /**

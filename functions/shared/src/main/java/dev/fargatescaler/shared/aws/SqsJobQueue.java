@@ -9,7 +9,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The job queue on Amazon SQS (a standard queue: see docs/architecture.md for why not FIFO). Any failure to
- * send is reported as retryable, so the caller answers GitLab with 503 and GitLab delivers the event again.
+ * send, after the client's own retries (the webhook's client: ClientSettings.SQS_WEBHOOK), is reported as
+ * retryable: the webhook answers GitLab 503 (GitLab does not retry it; the catch-up is the backstop), the other
+ * callers keep the work where it was (the message in the queue, the event for Lambda's retry).
  */
 public final class SqsJobQueue implements JobQueue {
 

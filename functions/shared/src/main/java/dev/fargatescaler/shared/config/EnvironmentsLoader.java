@@ -2,45 +2,54 @@ package dev.fargatescaler.shared.config;
 
 import dev.fargatescaler.domain.environment.EnvironmentParser;
 import dev.fargatescaler.domain.environment.Environments;
-import dev.fargatescaler.domain.errors.ConfigurationException;
-import dev.fargatescaler.shared.aws.AwsErrors;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import dev.fargatescaler.domain.environment.EnvironmentsProvider;
+import dev.fargatescaler.domain.environment.RefreshingEnvironments;
+import dev.fargatescaler.domain.metrics.Metrics;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.GetParametersByPathRequest;
-import software.amazon.awssdk.services.ssm.model.GetParametersByPathResponse;
-import software.amazon.awssdk.services.ssm.model.Parameter;
 
 /**
- * Loads the environments once per container, from one of two places (documented in docs/configuration.md):
+ * Where the environments come from, one of two places (documented in docs/configuration.md):
  * <ul>
  *   <li>{@code ENVIRONMENTS}: a JSON array inline in the environment variable (small installations, local
- *       mode, tests);</li>
+ *       mode, tests). It cannot change while a function version lives (a change publishes a new version), so it
+ *       is parsed once, at init, and a mistake fails the init with every problem listed;</li>
  *   <li>{@code ENVIRONMENTS_SSM_PATH}: an SSM Parameter Store path; every parameter below it (recursively) holds
- *       ONE environment's JSON. Adding an environment is adding a parameter (for example by deploying one more
- *       per-environment stack); the functions pick it up on their next cold start. Environments are ordered by
- *       parameter name, so ties between equal priorities follow the names.</li>
+ *       ONE environment's JSON ({@link SsmEnvironmentsSource}). Adding an environment is adding a parameter (for
+ *       example by deploying one more per-environment stack). The list is reloaded every
+ *       {@code ENVIRONMENTS_REFRESH_SECONDS} (default 60), after each SnapStart restore, and at once when a job
+ *       cannot be routed under a list older than the job ({@link RefreshingEnvironments}). An empty path is
+ *       valid (no environment yet: jobs wait), and an unreadable one does not fail the init (jobs wait, with a
+ *       log line and the {@code EnvironmentsRefreshFailed} metric).</li>
  * </ul>
  */
 public final class EnvironmentsLoader {
 
     public static final String INLINE = "ENVIRONMENTS";
     public static final String SSM_PATH = "ENVIRONMENTS_SSM_PATH";
+    public static final String REFRESH_SECONDS = "ENVIRONMENTS_REFRESH_SECONDS";
+    public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(60);
 
-    /** Where the environments come from: exactly one of the two is set. */
-    public record Source(String inlineJson, String ssmPath) {
+    /** Where the environments come from: exactly one of the two is set; how often an SSM list is reloaded. */
+    public record Source(String inlineJson, String ssmPath, Duration refresh) {
+
+        public Source(String inlineJson, String ssmPath) {
+            this(inlineJson, ssmPath, DEFAULT_REFRESH);
+        }
     }
 
     private EnvironmentsLoader() {
     }
 
-    /** Reads the two variables, reporting a missing or doubled source into {@code env}. */
+    /** Reads the variables, reporting a missing or doubled source into {@code env}. */
     public static Source source(EnvReader env) {
         String inline = env.optional(INLINE, null);
         String path = env.optional(SSM_PATH, null);
+        // At least 10 s: each container reloads once per period, and SSM's GetParametersByPath throughput is shared
+        // by the account. At most an hour: beyond that, changes would wait for new containers anyway.
+        Duration refresh = env.seconds(REFRESH_SECONDS, DEFAULT_REFRESH, 10, 3600);
         if (inline == null && path == null) {
             env.problem(INLINE + " (a JSON array) or " + SSM_PATH + " (an SSM path) is required");
         } else if (inline != null && path != null) {
@@ -48,44 +57,26 @@ public final class EnvironmentsLoader {
         } else if (path != null && !path.startsWith("/")) {
             env.problem(SSM_PATH + " must be an absolute SSM path such as /glfs/environments, got \"" + path + "\"");
         }
-        return new Source(inline, path);
+        return new Source(inline, path, refresh);
     }
 
-    /** @param ssm built only when the source is SSM */
-    public static Environments load(Source source, Supplier<SsmClient> ssm) {
+    /**
+     * The provider for {@code source}: the inline list, parsed now, or a list reloaded from SSM.
+     *
+     * @param ssm built only when the source is SSM
+     * @throws dev.fargatescaler.domain.errors.ConfigurationException for invalid inline JSON
+     */
+    public static EnvironmentsProvider provider(Source source, Supplier<SsmClient> ssm, Clock clock,
+                                                Metrics metrics) {
         if (source.inlineJson() != null) {
-            return EnvironmentParser.parseArray(source.inlineJson(), INLINE);
+            return EnvironmentsProvider.fixed(EnvironmentParser.parseArray(source.inlineJson(), INLINE));
         }
-        return fromSsm(ssm.get(), source.ssmPath());
+        return new RefreshingEnvironments(new SsmEnvironmentsSource(ssm.get(), source.ssmPath()), source.refresh(),
+                clock, metrics);
     }
 
-    /** Every parameter below {@code path}, recursively, one environment each, in parameter-name order. */
+    /** Every parameter below {@code path}, recursively, one environment each; empty when there is none. */
     public static Environments fromSsm(SsmClient ssm, String path) {
-        Map<String, String> documents = new TreeMap<>();
-        try {
-            String next = null;
-            do {
-                GetParametersByPathResponse page = ssm.getParametersByPath(GetParametersByPathRequest.builder()
-                        .path(path)
-                        .recursive(true)
-                        .withDecryption(true)
-                        .maxResults(10)
-                        .nextToken(next)
-                        .build());
-                for (Parameter parameter : page.parameters()) {
-                    documents.put(parameter.name(), parameter.value());
-                }
-                next = page.nextToken();
-            } while (next != null && !next.isEmpty());
-        } catch (SdkException e) {
-            throw AwsErrors.classify("GetParametersByPath " + path, e);
-        }
-        if (documents.isEmpty()) {
-            throw new ConfigurationException(List.of(SSM_PATH + ": no parameter found under " + path
-                    + " (each environment is one parameter below this path)"));
-        }
-        Map<String, String> labelled = new java.util.LinkedHashMap<>();
-        documents.forEach((name, value) -> labelled.put("SSM parameter " + name, value));
-        return EnvironmentParser.parseDocuments(labelled);
+        return new SsmEnvironmentsSource(ssm, path).load();
     }
 }

@@ -98,10 +98,12 @@ class DynamoDbProjectRegistryMotoTest {
 
     @Test
     void snapStartPrimingMarshalsTheWebhooksWriteWithoutSendingIt() {
-        DynamoDbClient production = AwsClients.build(DynamoDbClient.builder(),
-                software.amazon.awssdk.core.retry.RetryMode.STANDARD, Duration.ofSeconds(1));
+        // The webhook's own adapter, built by the production wiring (pointed at moto_server).
+        DynamoDbProjectRegistry production = dev.fargatescaler.shared.wiring.FunctionWiring.of(java.util.Map.of(
+                "AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing")).projectsForWebhook("projects");
 
-        new DynamoDbProjectRegistry(production, "projects", 1).prime();
+        production.prime();
 
         assertThat(dynamo.scan(r -> r.tableName("projects")).items()).isEmpty();
         // A client without the priming interceptor would send it: priming refuses rather than write.

@@ -72,10 +72,9 @@ class EnvironmentsLoaderMotoTest {
     }
 
     @Test
-    void anEmptyPathIsAConfigurationError() {
-        assertThatThrownBy(() -> EnvironmentsLoader.fromSsm(ssm, "/glfs/none"))
-                .isInstanceOfSatisfying(ConfigurationException.class,
-                        e -> assertThat(e.getMessage()).contains("no parameter found under /glfs/none"));
+    void anEmptyPathMeansNoEnvironmentYetNotAnError() {
+        // The control plane may be deployed before any environment stack registers itself under the path.
+        assertThat(EnvironmentsLoader.fromSsm(ssm, "/glfs/none").all()).isEmpty();
     }
 
     @Test
@@ -85,13 +84,37 @@ class EnvironmentsLoaderMotoTest {
 
         EnvironmentsLoader.Source source = EnvironmentsLoader.source(env);
         env.validate();
-        Environments environments = EnvironmentsLoader.load(source, () -> {
+        var provider = EnvironmentsLoader.provider(source, () -> {
             built.incrementAndGet();
             return ssm;
-        });
+        }, java.time.Clock.systemUTC(), dev.fargatescaler.domain.metrics.Metrics.NONE);
 
-        assertThat(environments.names()).containsExactly("dev");
+        assertThat(provider.current().environments().names()).containsExactly("dev");
+        // An inline list cannot change while the version lives: it is always fresh, never reloaded.
+        assertThat(provider.current().freshFor(java.time.Instant.MAX, java.time.Instant.MAX)).isTrue();
         assertThat(built).hasValue(0);
+    }
+
+    @Test
+    void invalidInlineJsonFailsAtInitWithEveryProblem() {
+        EnvironmentsLoader.Source source = new EnvironmentsLoader.Source("[{\"name\":\"Dev\"}]", null);
+
+        assertThatThrownBy(() -> EnvironmentsLoader.provider(source, () -> ssm, java.time.Clock.systemUTC(),
+                dev.fargatescaler.domain.metrics.Metrics.NONE))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).hasSizeGreaterThan(1));
+    }
+
+    @Test
+    void theRefreshIntervalIsReadAndBounded() {
+        EnvReader ok = new EnvReader(Map.of(EnvironmentsLoader.SSM_PATH, "/x", EnvironmentsLoader.REFRESH_SECONDS, "30"));
+        EnvReader tooShort = new EnvReader(Map.of(EnvironmentsLoader.SSM_PATH, "/x",
+                EnvironmentsLoader.REFRESH_SECONDS, "1"));
+
+        assertThat(EnvironmentsLoader.source(ok).refresh()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(EnvironmentsLoader.source(new EnvReader(Map.of(EnvironmentsLoader.SSM_PATH, "/x"))).refresh())
+                .isEqualTo(java.time.Duration.ofSeconds(60));
+        EnvironmentsLoader.source(tooShort);
+        assertThatThrownBy(tooShort::validate).hasMessageContaining(EnvironmentsLoader.REFRESH_SECONDS);
     }
 
     @Test
