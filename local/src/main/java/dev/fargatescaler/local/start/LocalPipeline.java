@@ -8,6 +8,7 @@ import dev.fargatescaler.local.deploy.EnvironmentStacks;
 import dev.fargatescaler.local.runtime.FunctionPool;
 import dev.fargatescaler.local.runtime.FunctionWorker;
 import dev.fargatescaler.testkit.MotoServer;
+import dev.fargatescaler.testkit.template.CfnEvaluator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,10 +188,12 @@ public final class LocalPipeline implements AutoCloseable {
     /** {@code ReservedConcurrentExecutions} caps a function's concurrency, as in Lambda. */
     private static int reservedConcurrency(LocalStack stack, String function) {
         Object reserved = stack.template().resources().get(function).properties().get("ReservedConcurrentExecutions");
-        if (reserved == null) {
+        // Absent, or an !If that resolves to AWS::NoValue (template.yaml reserves none by default): no cap.
+        Object value = reserved == null ? null : stack.evaluator().resolve(reserved);
+        if (value == null || value == CfnEvaluator.NO_VALUE) {
             return Integer.MAX_VALUE;
         }
-        return Math.max(1, Integer.parseInt(stack.evaluator().resolveString(reserved)));
+        return Math.max(1, Integer.parseInt(String.valueOf(value)));
     }
 
     private int depth(String queueUrl) {
