@@ -25,6 +25,8 @@ import dev.fargatescaler.domain.webhook.RecentDeliveries;
 import dev.fargatescaler.domain.webhook.WebhookAuthenticator;
 import dev.fargatescaler.domain.webhook.WebhookIntake;
 import dev.fargatescaler.scaler.ScalerHandler;
+import dev.fargatescaler.shared.aws.ClientSettings;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import dev.fargatescaler.shared.aws.EcsTaskLauncher;
 import dev.fargatescaler.shared.gitlab.GitLabHttpApi;
 import dev.fargatescaler.testkit.TestSecrets;
@@ -56,7 +58,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -166,10 +167,17 @@ class FaultInjectionSuiteTest {
         EcsClient ecsClient = EcsClient.builder().httpClient(fakeEcs).region(Region.US_EAST_1)
                 .endpointOverride(URI.create("http://fake-ecs.invalid"))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
-                // The SDK's own retries run, without real sleeps (time is virtual here).
-                .overrideConfiguration(c -> c.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b
+                // The shipped number of attempts (ClientSettings.ECS_LAUNCHES: 10), with two deviations because time
+                // is virtual here: no backoff sleep between attempts, and standard instead of adaptive mode, whose
+                // client-side rate limiter sleeps on the wall clock (it made this suite run for minutes). The
+                // shipped client itself is exercised by ScalerCapacityMotoTest and the burst benchmark. (Not
+                // retryStrategy(mode) followed by retryStrategy(b -> ...): in SDK 2.57.8 the second call drops
+                // the mode and yields LEGACY, see ClientSettings.)
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(ClientSettings.ECS_LAUNCHES.retryStrategy().get().maxAttempts())
                         .backoffStrategy(BackoffStrategy.retryImmediately())
-                        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately()))).build();
+                        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
+                        .build())).build();
         CrashingEcs ecs = new CrashingEcs(new EcsTaskLauncher(ecsClient));
 
         Environments environments = EnvironmentParser.parseArray("""
