@@ -26,7 +26,16 @@ public record Finding(String principal, String origin, String statement, Rule ru
         /** A literal managed policy: its content is not in the template, so nobody can review it here. */
         MANAGED_POLICY,
         /** A SAM policy template that the checker does not know to be scoped. */
-        UNKNOWN_SAM_POLICY_TEMPLATE
+        UNKNOWN_SAM_POLICY_TEMPLATE,
+        /** {@code sts:AssumeRole} on a wildcard: any role whose trust policy happens to allow it, in any account. */
+        ASSUME_ROLE_NOT_LISTED,
+        /**
+         * A trust policy that lets a whole account ({@code :root}, a bare account id) or anyone ({@code *}) assume
+         * the role without an {@code sts:ExternalId}, {@code aws:PrincipalArn} or {@code aws:SourceAccount} condition.
+         */
+        TRUST_TOO_WIDE,
+        /** An event bus policy open to anyone, or granting more than {@code events:PutEvents}. */
+        EVENT_BUS_POLICY_TOO_WIDE
     }
 
     @Override

@@ -88,7 +88,9 @@ public final class PolicyChecker {
                         checkDocument(id, "policy " + p.get("PolicyName"), p.get("PolicyDocument"), uses);
                     }
                     checkManagedPolicies(id, props.get("ManagedPolicyArns"));
+                    checkTrust(id, props.get("AssumeRolePolicyDocument"));
                 }
+                case "AWS::Events::EventBusPolicy" -> checkBusPolicy(id, props);
                 case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy" -> {
                     Set<String> uses = new LinkedHashSet<>();
                     for (Object role : Intrinsics.elements(props.get("Roles"))) {
@@ -188,6 +190,13 @@ public final class PolicyChecker {
             finding(principal, origin, name, Rule.UNSCOPED_RESOURCE_ON_MUTATING_ACTION,
                     mutating + " on " + unscoped);
         }
+        if (actions.stream().anyMatch(a -> a.equalsIgnoreCase("sts:AssumeRole"))) {
+            List<String> wide = resources.stream().map(PolicyChecker::text).filter(r -> r.contains("*")).toList();
+            if (!wide.isEmpty()) {
+                finding(principal, origin, name, Rule.ASSUME_ROLE_NOT_LISTED,
+                        "sts:AssumeRole on " + wide + ": list the roles (a parameter of role ARNs)");
+            }
+        }
         if (actions.stream().anyMatch(a -> a.equalsIgnoreCase("iam:PassRole"))
                 && !hasConditionKey(statement.get("Condition"), "iam:PassedToService")) {
             finding(principal, origin, name, Rule.PASS_ROLE_WITHOUT_SERVICE_CONDITION,
@@ -205,6 +214,56 @@ public final class PolicyChecker {
                     finding(principal, origin, name, Rule.SECRET_NOT_NEEDED, "reads " + secrets
                             + " but never uses it (the principal's configuration references " + uses + ")");
                 }
+            }
+        }
+    }
+
+    /** Who may assume a role: services, or named principals; a whole account or anyone only with a condition. */
+    private void checkTrust(String role, Object document) {
+        for (Object doc : Intrinsics.alternatives(document)) {
+            int index = 0;
+            for (Object element : Intrinsics.elements(map(doc).get("Statement"))) {
+                Map<String, Object> statement = map(element);
+                String name = statement.containsKey("Sid") ? String.valueOf(statement.get("Sid")) : "#" + index;
+                index++;
+                if ("Deny".equals(statement.get("Effect"))) {
+                    continue;
+                }
+                Object principal = statement.get("Principal");
+                List<Object> aws = principal instanceof Map<?, ?> m ? Intrinsics.elements(m.get("AWS"))
+                        : List.of(String.valueOf(principal));
+                List<String> wide = aws.stream().map(PolicyChecker::text)
+                        .filter(p -> p.equals("*") || p.matches("[0-9]{12}") || p.endsWith(":root")).toList();
+                boolean conditioned = hasConditionKey(statement.get("Condition"), "sts:ExternalId")
+                        || hasConditionKey(statement.get("Condition"), "aws:PrincipalArn")
+                        || hasConditionKey(statement.get("Condition"), "aws:SourceAccount");
+                if (!wide.isEmpty() && !conditioned) {
+                    finding(role, "AssumeRolePolicyDocument", name, Rule.TRUST_TOO_WIDE,
+                            "trusts " + wide + " without an sts:ExternalId, aws:PrincipalArn or aws:SourceAccount "
+                                    + "condition: name the roles that may assume it");
+                }
+            }
+        }
+    }
+
+    /** An event bus policy: named accounts only, and only to put events. */
+    private void checkBusPolicy(String id, Map<String, Object> props) {
+        List<Object> statements = props.containsKey("Statement") ? Intrinsics.alternatives(props.get("Statement"))
+                : List.of(props);
+        for (Object element : statements) {
+            Map<String, Object> statement = map(element);
+            Object principal = statement.containsKey("Principal") ? statement.get("Principal") : props.get("Principal");
+            List<Object> aws = principal instanceof Map<?, ?> m ? Intrinsics.elements(m.get("AWS"))
+                    : List.of(String.valueOf(principal));
+            boolean anyone = aws.stream().map(PolicyChecker::text).anyMatch("*"::equals)
+                    && !hasConditionKey(statement.get("Condition"), "aws:PrincipalOrgID");
+            List<String> actions = Intrinsics.elements(statement.containsKey("Action") ? statement.get("Action")
+                    : props.get("Action")).stream().map(String::valueOf).toList();
+            List<String> beyondPut = actions.stream().filter(a -> !a.equalsIgnoreCase("events:PutEvents")).toList();
+            if (anyone || !beyondPut.isEmpty()) {
+                finding(id, "EventBusPolicy", String.valueOf(props.get("StatementId")), Rule.EVENT_BUS_POLICY_TOO_WIDE,
+                        (anyone ? "open to any account" : "grants " + beyondPut) + ": let the listed accounts "
+                                + "events:PutEvents only");
             }
         }
     }

@@ -87,6 +87,29 @@ class PolicyCheckerTest {
     }
 
     @Test
+    void assumingRolesByWildcardFailsAndAListOfRolesPasses() {
+        assertThat(PolicyChecker.check(Templates.testTemplate("assume-role-wildcard.yaml")))
+                .extracting(Finding::rule, Finding::statement)
+                .containsExactly(tuple(Rule.ASSUME_ROLE_NOT_LISTED, "AssumeAnyEnvironmentRole"));
+    }
+
+    @Test
+    void trustingAWholeAccountWithoutAConditionFails() {
+        assertThat(PolicyChecker.check(Templates.testTemplate("trust-too-wide.yaml")))
+                .extracting(Finding::rule, Finding::principal)
+                .containsExactly(tuple(Rule.TRUST_TOO_WIDE, "TrustsAnAccount"),
+                        tuple(Rule.TRUST_TOO_WIDE, "TrustsAnAccountId"));
+    }
+
+    @Test
+    void anEventBusPolicyOpenToAnyoneOrBeyondPutEventsFails() {
+        assertThat(PolicyChecker.check(Templates.testTemplate("bus-policy-open.yaml")))
+                .extracting(Finding::rule, Finding::principal)
+                .containsExactly(tuple(Rule.EVENT_BUS_POLICY_TOO_WIDE, "Open"),
+                        tuple(Rule.EVENT_BUS_POLICY_TOO_WIDE, "MoreThanPut"));
+    }
+
+    @Test
     void aFunctionWithItsOwnRoleGetsNoImplicitPolicy() {
         Map<String, Object> template = CfnYaml.parseTemplate("""
                 Resources:

@@ -87,9 +87,14 @@ public final class MotoEcsFixture {
 
     /** Clients pointed at {@code endpoint} with dummy credentials, in {@code region} (moto keeps regions apart). */
     public static MotoEcsFixture connect(String endpoint, Region region) {
+        return connect(endpoint, region, StaticCredentialsProvider.create(
+                AwsBasicCredentials.create("testing", "testing")));
+    }
+
+    /** As above, as {@code credentials}: {@link MotoAccounts#credentials} for another account than moto's default. */
+    public static MotoEcsFixture connect(String endpoint, Region region,
+                                         software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials) {
         SdkHttpClient http = UrlConnectionHttpClient.create();
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
-                AwsBasicCredentials.create("testing", "testing"));
         Ec2Client ec2 = Ec2Client.builder().endpointOverride(URI.create(endpoint)).region(region)
                 .credentialsProvider(credentials).httpClient(http).build();
         EcsClient ecs = EcsClient.builder().endpointOverride(URI.create(endpoint)).region(region)

@@ -31,6 +31,8 @@ import java.util.Set;
  * @param stuckBeforeRunningTimeout tasks not RUNNING after this long are stopped by the reaper
  * @param guards                    optional project and ref restrictions
  * @param costHints                 optional task size for cost estimates
+ * @param account                   the AWS account of the cluster: the control plane's own, or another one reached
+ *                                  through a role ({@link AccountAccess})
  */
 public record Environment(
         String name,
@@ -49,7 +51,19 @@ public record Environment(
         Duration maxTaskLifetime,
         Duration stuckBeforeRunningTimeout,
         Guards guards,
-        CostHints costHints) {
+        CostHints costHints,
+        AccountAccess account) {
+
+    /** An environment in the control plane's own account. */
+    public Environment(String name, Set<String> tags, boolean runUntagged, int priority, String cluster,
+                       String taskDefinition, String containerName, List<String> subnets,
+                       List<String> securityGroups, boolean assignPublicIp, LaunchMode launchMode,
+                       String platformVersion, int maxConcurrentTasks, Duration maxTaskLifetime,
+                       Duration stuckBeforeRunningTimeout, Guards guards, CostHints costHints) {
+        this(name, tags, runUntagged, priority, cluster, taskDefinition, containerName, subnets, securityGroups,
+                assignPublicIp, launchMode, platformVersion, maxConcurrentTasks, maxTaskLifetime,
+                stuckBeforeRunningTimeout, guards, costHints, AccountAccess.OWN);
+    }
 
     public Environment {
         TaskNaming.requireEnvironmentName(name);
@@ -67,6 +81,14 @@ public record Environment(
         Objects.requireNonNull(stuckBeforeRunningTimeout, "stuckBeforeRunningTimeout");
         guards = guards == null ? Guards.NONE : guards;
         costHints = costHints == null ? CostHints.NONE : costHints;
+        account = account == null ? AccountAccess.OWN : account;
+    }
+
+    /** This environment in another account, reached through {@code access}. */
+    public Environment inAccount(AccountAccess access) {
+        return new Environment(name, tags, runUntagged, priority, cluster, taskDefinition, containerName, subnets,
+                securityGroups, assignPublicIp, launchMode, platformVersion, maxConcurrentTasks, maxTaskLifetime,
+                stuckBeforeRunningTimeout, guards, costHints, access);
     }
 
     /** {@code startedBy} of this environment's task for a job. */

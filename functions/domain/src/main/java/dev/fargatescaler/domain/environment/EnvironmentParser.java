@@ -32,11 +32,12 @@ public final class EnvironmentParser {
     private static final Set<String> KEYS = Set.of("name", "tags", "runUntagged", "priority", "cluster",
             "taskDefinition", "containerName", "subnets", "securityGroups", "assignPublicIp", "launchMode",
             "platformVersion", "maxConcurrentTasks", "maxTaskLifetime", "stuckBeforeRunningTimeout", "guards",
-            "cost");
+            "cost", "assumeRole");
     private static final Set<String> LAUNCH_MODE_KEYS = Set.of("type", "strategy", "spotFallbackToOnDemand");
     private static final Set<String> STRATEGY_KEYS = Set.of("capacityProvider", "base", "weight");
     private static final Set<String> GUARD_KEYS = Set.of("projectIds", "projectPaths", "refPattern");
     private static final Set<String> COST_KEYS = Set.of("cpu", "memoryMiB", "architecture");
+    private static final Set<String> ASSUME_ROLE_KEYS = Set.of("roleArn", "externalId");
 
     private static final Pattern CLUSTER = Pattern.compile(
             "[A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}");
@@ -202,12 +203,13 @@ public final class EnvironmentParser {
             }
             Guards guards = guards(node.get("guards"));
             CostHints cost = cost(node.get("cost"));
+            AccountAccess account = assumeRole(node.get("assumeRole"), cluster, taskDefinition);
             if (problems.size() > problemsBefore) {
                 return null;
             }
             return new Environment(name, tags, runUntagged, priority, cluster, taskDefinition, containerName,
                     subnets, securityGroups, assignPublicIp, launchMode, platformVersion, maxConcurrent, lifetime,
-                    stuck, guards, cost);
+                    stuck, guards, cost, account);
         }
 
         private void problem(String what) {
@@ -461,6 +463,57 @@ public final class EnvironmentParser {
                 }
             }
             return new CostHints(cpu, memory, architecture);
+        }
+
+        /**
+         * {@code assumeRole}: the environment's cluster is in another account, reached through this role. A cluster
+         * or task definition given as an ARN must then be in the role's account: ECS calls made with the role's
+         * credentials see only that account's resources.
+         */
+        private AccountAccess assumeRole(JsonNode node, String cluster, String taskDefinition) {
+            if (node == null || node.isNull()) {
+                return AccountAccess.OWN;
+            }
+            if (!node.isObject()) {
+                problem("assumeRole must be an object such as {\"roleArn\": \"arn:aws:iam::111122223333:role/name\"}");
+                return AccountAccess.OWN;
+            }
+            unknownKeys(node, ASSUME_ROLE_KEYS, "assumeRole.");
+            JsonNode roleNode = node.get("roleArn");
+            String role = null;
+            if (roleNode == null || roleNode.isNull()) {
+                problem("assumeRole.roleArn is required (an IAM role ARN such as "
+                        + "arn:aws:iam::111122223333:role/glfs-production-control)");
+            } else if (!roleNode.isTextual() || roleNode.textValue().length() > 2048
+                    || !AccountAccess.ROLE_ARN.matcher(roleNode.textValue()).matches()) {
+                problem("assumeRole.roleArn must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>), got "
+                        + roleNode);
+            } else {
+                role = roleNode.textValue();
+            }
+            JsonNode idNode = node.get("externalId");
+            String externalId = null;
+            if (idNode != null && !idNode.isNull()) {
+                if (!idNode.isTextual() || !AccountAccess.EXTERNAL_ID.matcher(idNode.textValue()).matches()) {
+                    // The value itself is not repeated: it is the role's confused-deputy guard.
+                    problem("assumeRole.externalId must be 2 to 1224 characters of letters, digits and "
+                            + "_+=,.@:/- (STS AssumeRole's ExternalId)");
+                } else {
+                    externalId = idNode.textValue();
+                }
+            }
+            if (role == null) {
+                return AccountAccess.OWN;
+            }
+            AccountAccess access = new AccountAccess(role, externalId);
+            String account = access.accountId().orElseThrow();
+            for (String arn : new String[] {cluster, taskDefinition}) {
+                AccountAccess.accountOfArn(arn).filter(a -> !a.equals(account)).ifPresent(a -> problem(
+                        (arn.equals(cluster) ? "cluster" : "taskDefinition") + " " + arn + " is in account " + a
+                                + ", but assumeRole.roleArn is in account " + account
+                                + ": the role's credentials reach only its own account"));
+            }
+            return access;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.fargatescaler.domain.lifecycle;
 
+import dev.fargatescaler.domain.environment.Environment;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,12 +13,13 @@ public interface ClusterTasks {
 
     /**
      * The tasks in a cluster that this product started (their {@code startedBy} begins with
-     * {@link dev.fargatescaler.domain.task.TaskNaming#STARTED_BY_PREFIX}) and ECS has not decided to stop.
+     * {@link dev.fargatescaler.domain.task.TaskNaming#STARTED_BY_PREFIX}) and ECS has not decided to stop, in the
+     * environment's cluster, in the environment's account ({@link Environment#account()}).
      */
-    List<Task> ourTasks(String cluster);
+    List<Task> ourTasks(Environment environment);
 
-    /** Stops a task; ECS records {@code reason} as the task's {@code stoppedReason}. */
-    void stop(String cluster, String taskArn, String reason);
+    /** Stops a task of the environment's cluster; ECS records {@code reason} as the task's {@code stoppedReason}. */
+    void stop(Environment environment, String taskArn, String reason);
 
     /**
      * One task as DescribeTasks reports it.

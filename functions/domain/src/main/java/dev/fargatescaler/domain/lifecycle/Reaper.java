@@ -78,9 +78,10 @@ public final class Reaper {
     }
 
     public Result sweep(Environments environments, Budget budget) {
+        // One listing per cluster per account: two accounts may each have a cluster of the same name.
         Map<String, List<Environment>> byCluster = new LinkedHashMap<>();
         for (Environment environment : environments.all()) {
-            byCluster.computeIfAbsent(environment.cluster(), c -> new java.util.ArrayList<>()).add(environment);
+            byCluster.computeIfAbsent(location(environment), c -> new java.util.ArrayList<>()).add(environment);
         }
         Set<String> running = new HashSet<>();
         Map<String, Integer> active = new HashMap<>();
@@ -95,7 +96,7 @@ public final class Reaper {
             }
             List<ClusterTasks.Task> tasks;
             try {
-                tasks = ecs.ourTasks(cluster.getKey());
+                tasks = ecs.ourTasks(cluster.getValue().get(0));
             } catch (RetryableException | PermanentException e) {
                 LOG.error("reaper cannot list tasks in cluster {}: {}", cluster.getKey(), e.getMessage());
                 cluster.getValue().forEach(env -> {
@@ -110,7 +111,7 @@ public final class Reaper {
                 }
                 Optional<Environment> environment = TaskNaming.parseStartedBy(task.startedBy())
                         .flatMap(j -> environments.named(j.environment()))
-                        .filter(e -> e.cluster().equals(cluster.getKey()));
+                        .filter(e -> location(e).equals(cluster.getKey()));
                 if (environment.isEmpty()) {
                     // A task of an environment that was removed from the configuration, or of another
                     // installation sharing the cluster: not ours to judge.
@@ -120,7 +121,7 @@ public final class Reaper {
                 }
                 String name = environment.get().name();
                 Optional<String> reason = decide(task, environment.get(), clock.instant());
-                if (reason.isPresent() && stop(cluster.getKey(), task, name, reason.get())) {
+                if (reason.isPresent() && stop(environment.get(), task, reason.get())) {
                     reaped++;
                     continue;
                 }
@@ -153,10 +154,16 @@ public final class Reaper {
         return Optional.empty();
     }
 
-    private boolean stop(String cluster, ClusterTasks.Task task, String environment, String reason) {
+    /** Where an environment's tasks are: its cluster in its account. */
+    private static String location(Environment environment) {
+        return environment.cluster() + environment.account().accountId().map(a -> " in account " + a).orElse("");
+    }
+
+    private boolean stop(Environment target, ClusterTasks.Task task, String reason) {
         String kind = ReaperReason.isStuck(reason) ? "StuckBeforeRunning" : "OverLifetime";
+        String environment = target.name();
         try {
-            ecs.stop(cluster, task.taskArn(), reason);
+            ecs.stop(target, task.taskArn(), reason);
         } catch (RetryableException | PermanentException e) {
             LOG.error("reaper could not stop task={} startedBy={}: {}", task.taskArn(), task.startedBy(),
                     e.getMessage());

@@ -1,6 +1,7 @@
 package dev.fargatescaler.domain.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fargatescaler.domain.environment.AccountAccess;
 import dev.fargatescaler.domain.environment.CostHints;
 import dev.fargatescaler.domain.environment.Environment;
 import dev.fargatescaler.domain.environment.Environments;
@@ -94,6 +95,13 @@ public final class TaskReporter {
             metrics.count("TaskEventsIgnored", "Reason", "Foreign");
             return Result.ignored("Foreign");
         }
+        Optional<String> wrongAccount = wrongAccount(task, environment.get());
+        if (wrongAccount.isPresent()) {
+            LOG.warn("task event decision=ignored reason=WrongAccount task={} environment={}: {}", task.taskArn(),
+                    environment.get(), wrongAccount.get());
+            metrics.count("TaskEventsIgnored", "Reason", "WrongAccount");
+            return Result.ignored("WrongAccount");
+        }
         try {
             MDC.put("environment", environment.get());
             MDC.put("task_id", task.taskId());
@@ -180,6 +188,35 @@ public final class TaskReporter {
         if (duration != null) {
             metrics.record(name, duration.toMillis(), unit, dimensions);
         }
+    }
+
+    /**
+     * Why a task event cannot belong to the environment its task names, or empty. Events of environments in other
+     * accounts reach this bus from those accounts (template.yaml's bus policy lets each listed account send), so an
+     * event names its environment but proves its account only by its cluster's ARN (set by ECS, in the account
+     * where the task runs; a PutEvents caller cannot use the {@code aws.ecs} source). An environment in another
+     * account accepts only events from its role's account; an environment of the control plane's own account none
+     * from an account that another environment's role is in. Unknown environments are not judged here.
+     */
+    private Optional<String> wrongAccount(TaskStateChange task, String environment) {
+        EnvironmentsSnapshot known = environments.current();
+        if (!known.available()) {
+            return Optional.empty();
+        }
+        Optional<Environment> configured = known.environments().named(environment);
+        if (configured.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> from = AccountAccess.accountOfArn(task.clusterArn());
+        Optional<String> expected = configured.get().account().accountId();
+        if (expected.isPresent()) {
+            return from.equals(expected) ? Optional.empty() : Optional.of("its cluster " + task.clusterArn()
+                    + " is not in the environment's account " + expected.get());
+        }
+        return from.filter(account -> known.environments().all().stream()
+                        .anyMatch(e -> e.account().accountId().filter(account::equals).isPresent()))
+                .map(account -> "its cluster " + task.clusterArn() + " is in account " + account
+                        + ", which only environments with an assumeRole role use");
     }
 
     private CostHints costHints(String environment) {

@@ -56,7 +56,8 @@ final class LifecycleFixtures {
         }
 
         @Override
-        public List<Task> ourTasks(String cluster) {
+        public List<Task> ourTasks(dev.fargatescaler.domain.environment.Environment environment) {
+            String cluster = environment.cluster();
             listed.add(cluster);
             if (failingClusters.contains(cluster)) {
                 throw new RetryableException("Throttling", "ListTasks throttled");
@@ -65,7 +66,8 @@ final class LifecycleFixtures {
         }
 
         @Override
-        public void stop(String cluster, String taskArn, String reason) {
+        public void stop(dev.fargatescaler.domain.environment.Environment environment, String taskArn,
+                         String reason) {
             if (stopFailure != null) {
                 throw stopFailure;
             }

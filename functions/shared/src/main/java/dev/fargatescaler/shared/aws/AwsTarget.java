@@ -39,6 +39,11 @@ public record AwsTarget(Region region, AwsCredentialsProvider credentials, URI e
         return Optional.ofNullable(endpoint);
     }
 
+    /** The same region and endpoint, as another principal (an assumed role). */
+    public AwsTarget as(AwsCredentialsProvider other) {
+        return new AwsTarget(region, other, endpoint);
+    }
+
     /** What Lambda gives the process. */
     public static AwsTarget ofProcess() {
         Map<String, String> env = System.getenv();

@@ -125,4 +125,15 @@ public record ClientSettings(String purpose, Supplier<RetryStrategy> retryStrate
     public static final ClientSettings DYNAMODB_SWEEPS = new ClientSettings("DynamoDB for sweeps",
             () -> AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(3).build(),
             Duration.ofSeconds(10), Duration.ofSeconds(3));
+
+    /**
+     * STS AssumeRole, made by the SDK's {@code StsAssumeRoleCredentialsProvider} for an environment in another
+     * account: once per role per container, then again about 5 minutes before the credentials expire (an hour
+     * later). It runs inside the first ECS call that needs the credentials, so it is short: 3 attempts of at most
+     * 1 s, 3 s in all (STS answers in tens of milliseconds); a failure fails that ECS call as a retryable error
+     * (the job stays in the queue, the sweep tries again in 5 minutes).
+     */
+    public static final ClientSettings STS = new ClientSettings("STS",
+            () -> AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(3).build(),
+            Duration.ofSeconds(3), Duration.ofSeconds(1));
 }

@@ -1,10 +1,13 @@
 package dev.fargatescaler.shared.aws;
 
+import dev.fargatescaler.domain.environment.AccountAccess;
+import dev.fargatescaler.domain.environment.Environment;
 import dev.fargatescaler.domain.lifecycle.ClusterTasks;
 import dev.fargatescaler.domain.task.TaskNaming;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
@@ -18,14 +21,23 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  */
 public final class EcsClusterTasks implements ClusterTasks {
 
-    private final EcsClient ecs;
+    private final Function<AccountAccess, EcsClient> clients;
 
+    /** Every environment through one client (tests of a single account). */
     public EcsClusterTasks(EcsClient ecs) {
-        this.ecs = Objects.requireNonNull(ecs);
+        this(account -> ecs);
+        Objects.requireNonNull(ecs);
+    }
+
+    /** Each environment through the client of its account ({@code FunctionWiring#ecsForSweeps(AccountAccess)}). */
+    public EcsClusterTasks(Function<AccountAccess, EcsClient> clients) {
+        this.clients = Objects.requireNonNull(clients);
     }
 
     @Override
-    public List<ClusterTasks.Task> ourTasks(String cluster) {
+    public List<ClusterTasks.Task> ourTasks(Environment environment) {
+        String cluster = environment.cluster();
+        EcsClient ecs = clients.apply(environment.account());
         try {
             List<ClusterTasks.Task> ours = new ArrayList<>();
             for (software.amazon.awssdk.services.ecs.model.Task task : EcsTaskListing.runningTasks(ecs, cluster)) {
@@ -41,9 +53,10 @@ public final class EcsClusterTasks implements ClusterTasks {
     }
 
     @Override
-    public void stop(String cluster, String taskArn, String reason) {
+    public void stop(Environment environment, String taskArn, String reason) {
+        String cluster = environment.cluster();
         try {
-            ecs.stopTask(r -> r.cluster(cluster).task(taskArn).reason(reason));
+            clients.apply(environment.account()).stopTask(r -> r.cluster(cluster).task(taskArn).reason(reason));
         } catch (SdkException e) {
             throw AwsErrors.classify("StopTask " + taskArn, e);
         }

@@ -5,8 +5,10 @@ import dev.fargatescaler.domain.environment.LaunchMode;
 import dev.fargatescaler.domain.launch.EcsTasks;
 import dev.fargatescaler.domain.launch.LaunchResult;
 import dev.fargatescaler.domain.launch.TaskLaunch;
+import dev.fargatescaler.domain.environment.AccountAccess;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
@@ -45,17 +47,31 @@ import software.amazon.awssdk.services.ecs.model.TaskOverride;
  */
 public final class EcsTaskLauncher implements EcsTasks {
 
-    private final EcsClient ecs;
+    private final Function<AccountAccess, EcsClient> clients;
 
+    /** Every environment through one client (tests and benchmarks of a single account). */
     public EcsTaskLauncher(EcsClient ecs) {
-        this.ecs = Objects.requireNonNull(ecs);
+        this(account -> ecs);
+        Objects.requireNonNull(ecs);
+    }
+
+    /**
+     * Each environment through the client of its account ({@link Environment#account()}): the container's own
+     * credentials, or an assumed role's ({@code FunctionWiring#ecsForLaunches(AccountAccess)}).
+     */
+    public EcsTaskLauncher(Function<AccountAccess, EcsClient> clients) {
+        this.clients = Objects.requireNonNull(clients);
+    }
+
+    private EcsClient ecs(Environment environment) {
+        return clients.apply(environment.account());
     }
 
     @Override
     public int countActiveTasks(Environment environment) {
         try {
             int active = 0;
-            for (Task task : EcsTaskListing.runningTasks(ecs, environment.cluster())) {
+            for (Task task : EcsTaskListing.runningTasks(ecs(environment), environment.cluster())) {
                 if (environment.group().equals(task.group()) && isActive(task)) {
                     active++;
                 }
@@ -69,6 +85,7 @@ public final class EcsTaskLauncher implements EcsTasks {
     @Override
     public boolean hasActiveTask(Environment environment, String startedBy) {
         try {
+            EcsClient ecs = ecs(environment);
             List<String> arns = ecs.listTasks(r -> r.cluster(environment.cluster()).startedBy(startedBy))
                     .taskArns();
             if (arns.isEmpty()) {
@@ -91,7 +108,7 @@ public final class EcsTaskLauncher implements EcsTasks {
         RunTaskRequest request = request(launch);
         RunTaskResponse response;
         try {
-            response = ecs.runTask(request);
+            response = ecs(launch.environment()).runTask(request);
         } catch (ConflictException e) {
             // "The provided clientToken is already in use with a different RunTask request" (HTTP 400): the
             // token belongs to an earlier launch with other parameters; resourceIds are that launch's tasks.
@@ -118,7 +135,7 @@ public final class EcsTaskLauncher implements EcsTasks {
     @Override
     public boolean hasStopped(Environment environment, String taskArn) {
         try {
-            List<Task> tasks = EcsTaskListing.describe(ecs, environment.cluster(), List.of(taskArn));
+            List<Task> tasks = EcsTaskListing.describe(ecs(environment), environment.cluster(), List.of(taskArn));
             // DescribeTasks reports a task it no longer knows (stopped more than about an hour ago) as a failure.
             return tasks.stream().noneMatch(t -> taskArn.equals(t.taskArn()) && isActive(t));
         } catch (SdkException e) {
@@ -128,9 +145,12 @@ public final class EcsTaskLauncher implements EcsTasks {
 
     /**
      * SnapStart priming: marshals and signs the calls of a launch (ListTasks by startedBy, RunTask) for
-     * {@code sample} without sending them (see PrimingInterceptor); no task is started or listed.
+     * {@code sample} without sending them (see PrimingInterceptor); no task is started or listed. Always through
+     * the container's own client: an assumed role's client would assume the role first, and no credential may be
+     * in a SnapStart snapshot.
      */
     public void prime(TaskLaunch sample) {
+        EcsClient ecs = clients.apply(AccountAccess.OWN);
         var priming = software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration.builder()
                 .credentialsProvider(PrimingInterceptor.CREDENTIALS).build();
         PrimingInterceptor.marshalAndSign(() -> ecs.listTasks(r -> r.cluster(sample.environment().cluster())

@@ -1,9 +1,11 @@
 package dev.fargatescaler.shared.wiring;
 
+import dev.fargatescaler.domain.environment.AccountAccess;
 import dev.fargatescaler.domain.environment.EnvironmentsProvider;
 import dev.fargatescaler.domain.environment.RefreshingEnvironments;
 import dev.fargatescaler.domain.metrics.Metrics;
 import dev.fargatescaler.domain.webhook.CachingSecretSource;
+import dev.fargatescaler.shared.aws.AssumedRoleCredentials;
 import dev.fargatescaler.shared.aws.AwsClients;
 import dev.fargatescaler.shared.aws.AwsSecretSource;
 import dev.fargatescaler.shared.aws.AwsTarget;
@@ -23,18 +25,22 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * The wiring the four functions share: one instance per container, made by a handler's no-arg constructor
@@ -45,7 +51,14 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * <p>Adding an adapter is one method here, built from the clients above it (see {@link #projectsForWebhook}: one
  * client method, one adapter method); the handler then calls it in its wiring.
  *
- * <p><b>After a SnapStart restore</b> ({@link #snapStart}): every environments provider made here reloads at once.
+ * <p><b>Environments in other accounts</b>: their ECS calls go through one ECS client per role per container
+ * ({@link #ecsForLaunches(AccountAccess)}, {@link #ecsForSweeps(AccountAccess)}), signed with that role's temporary
+ * credentials ({@link AssumedRoleCredentials}), built on the first call for that environment: never at init nor by
+ * priming, so no assumed-role credential is in a SnapStart snapshot.
+ *
+ * <p><b>After a SnapStart restore</b> ({@link #snapStart}): every environments provider made here reloads at once,
+ * and every assumed-role client and its credentials are dropped (there are none in a snapshot taken as above; if a
+ * snapshot ever held some, the restored container assumes the role afresh rather than use cached credentials).
  * Nothing else read at init needs refreshing; each decision is written down in docs/architecture.md (SnapStart):
  * SDK clients resolve credentials and open connections on first real use, which priming never makes; secrets
  * are never read before the snapshot (the caches are empty in it); the function's variables (GitLab URL, queue
@@ -74,6 +87,10 @@ public final class FunctionWiring {
     private DynamoDbClient dynamoDbForWebhook;
     private DynamoDbClient dynamoDbForSweeps;
     private SecretsManagerClient secretsManager;
+    private StsClient sts;
+    private final Map<AccountAccess, StsAssumeRoleCredentialsProvider> roleCredentials = new HashMap<>();
+    private final Map<AccountAccess, EcsClient> ecsForLaunchesByRole = new HashMap<>();
+    private final Map<AccountAccess, EcsClient> ecsForSweepsByRole = new HashMap<>();
     private AwsSecretSource secretStore;
     private CachingSecretSource secrets;
     private GitLabHttpApi gitLab;
@@ -187,16 +204,51 @@ public final class FunctionWiring {
         return secretsManager;
     }
 
+    /** STS, for the roles of environments in other accounts ({@link ClientSettings#STS}). */
+    public synchronized StsClient sts() {
+        if (sts == null) {
+            sts = AwsClients.build(StsClient.builder(), ClientSettings.STS, http, target);
+        }
+        return sts;
+    }
+
+    /**
+     * The scaler's ECS client for environments reached through {@code account}: {@link #ecsForLaunches()} for the
+     * container's own account, else one client per role, signed with the role's credentials.
+     */
+    public synchronized EcsClient ecsForLaunches(AccountAccess account) {
+        if (!account.crossAccount()) {
+            return ecsForLaunches();
+        }
+        return ecsForLaunchesByRole.computeIfAbsent(account, role -> AwsClients.build(EcsClient.builder(),
+                ClientSettings.ECS_LAUNCHES, http, target.as(roleCredentials(role))));
+    }
+
+    /** The sweeper's ECS client for environments reached through {@code account} (as above). */
+    public synchronized EcsClient ecsForSweeps(AccountAccess account) {
+        if (!account.crossAccount()) {
+            return ecsForSweeps();
+        }
+        return ecsForSweepsByRole.computeIfAbsent(account, role -> AwsClients.build(EcsClient.builder(),
+                ClientSettings.ECS_SWEEPS, http, target.as(roleCredentials(role))));
+    }
+
+    /** The role's credentials, one provider per role per container (cached and refreshed by the SDK). */
+    synchronized AwsCredentialsProvider roleCredentials(AccountAccess account) {
+        return roleCredentials.computeIfAbsent(account, role -> AssumedRoleCredentials.provider(sts(), role,
+                AssumedRoleCredentials.sessionName(variables.get("AWS_LAMBDA_FUNCTION_NAME"))));
+    }
+
     // ---- adapters ----
 
     /** ECS for the scaler: launches, counts, idempotency checks. */
     public EcsTaskLauncher ecsTasks() {
-        return new EcsTaskLauncher(ecsForLaunches());
+        return new EcsTaskLauncher(this::ecsForLaunches);
     }
 
     /** ECS for the sweeper's reaper. */
     public EcsClusterTasks clusterTasks() {
-        return new EcsClusterTasks(ecsForSweeps());
+        return new EcsClusterTasks(this::ecsForSweeps);
     }
 
     /** The job queue for the scaler, reporter and sweeper. */
@@ -279,8 +331,23 @@ public final class FunctionWiring {
         return SnapStartPriming.register(function, prime, this::afterRestore);
     }
 
-    /** What a restored container refreshes: the environments. Never throws (a restore hook must not fail). */
+    /**
+     * What a restored container refreshes: the environments, and the assumed roles' clients and credentials, which
+     * are dropped (the next ECS call for such an environment assumes its role again). Never throws (a restore hook
+     * must not fail).
+     */
     public synchronized void afterRestore() {
+        if (!roleCredentials.isEmpty()) {
+            LOG.info("dropping {} assumed role(s) after the restore: they are assumed again on first use",
+                    roleCredentials.size());
+        }
+        roleCredentials.values().forEach(StsAssumeRoleCredentialsProvider::close);
+        roleCredentials.clear();
+        // Closing a client leaves the shared HTTP client open (the SDK does not close one it was given).
+        ecsForLaunchesByRole.values().forEach(EcsClient::close);
+        ecsForSweepsByRole.values().forEach(EcsClient::close);
+        ecsForLaunchesByRole.clear();
+        ecsForSweepsByRole.clear();
         for (RefreshingEnvironments provider : refreshing) {
             try {
                 provider.afterRestore();

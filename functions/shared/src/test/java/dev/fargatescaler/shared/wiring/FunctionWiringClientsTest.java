@@ -2,6 +2,7 @@ package dev.fargatescaler.shared.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fargatescaler.domain.environment.AccountAccess;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.Map;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.retries.AdaptiveRetryStrategy;
 import software.amazon.awssdk.retries.LegacyRetryStrategy;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * What each SDK client the functions ship really resolves to, built through the production factory methods
@@ -31,6 +33,9 @@ class FunctionWiringClientsTest {
 
     private static final FunctionWiring WIRING = FunctionWiring.of(Map.of("AWS_REGION", "eu-west-1",
             "AWS_ACCESS_KEY_ID", "AKIDTEST", "AWS_SECRET_ACCESS_KEY", "test"));
+
+    private static final AccountAccess ROLE = new AccountAccess("arn:aws:iam::210987654321:role/glfs-production-control",
+            null);
 
     static Stream<Arguments> productionClients() {
         return Stream.of(
@@ -49,7 +54,15 @@ class FunctionWiringClientsTest {
                 Arguments.of("DynamoDB for the webhook", (Function<FunctionWiring, SdkClient>) FunctionWiring::dynamoDbForWebhook,
                         StandardRetryStrategy.class, 2, Duration.ofSeconds(1), Duration.ofMillis(500)),
                 Arguments.of("DynamoDB for sweeps", (Function<FunctionWiring, SdkClient>) FunctionWiring::dynamoDbForSweeps,
-                        StandardRetryStrategy.class, 3, Duration.ofSeconds(10), Duration.ofSeconds(3)));
+                        StandardRetryStrategy.class, 3, Duration.ofSeconds(10), Duration.ofSeconds(3)),
+                Arguments.of("STS (assumed roles)", (Function<FunctionWiring, SdkClient>) FunctionWiring::sts,
+                        StandardRetryStrategy.class, 3, Duration.ofSeconds(3), Duration.ofSeconds(1)),
+                Arguments.of("ECS for launches in another account",
+                        (Function<FunctionWiring, SdkClient>) w -> w.ecsForLaunches(ROLE),
+                        AdaptiveRetryStrategy.class, 10, Duration.ofSeconds(20), Duration.ofSeconds(5)),
+                Arguments.of("ECS for sweeps in another account",
+                        (Function<FunctionWiring, SdkClient>) w -> w.ecsForSweeps(ROLE),
+                        StandardRetryStrategy.class, 3, Duration.ofSeconds(20), Duration.ofSeconds(5)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -73,6 +86,28 @@ class FunctionWiringClientsTest {
     }
 
     @Test
+    void anotherAccountsEcsClientsSignWithTheRolesRefreshingCredentialsFromTheContainersStsClient() throws Exception {
+        SdkClient launches = WIRING.ecsForLaunches(ROLE);
+        SdkClient sweeps = WIRING.ecsForSweeps(ROLE);
+
+        assertThat(credentials(launches))
+                .isInstanceOf(StsAssumeRoleCredentialsProvider.class)
+                .isSameAs(credentials(sweeps));
+        assertThat(credentials(WIRING.ecsForLaunches()))
+                .isNotInstanceOf(StsAssumeRoleCredentialsProvider.class);
+        StsAssumeRoleCredentialsProvider provider = (StsAssumeRoleCredentialsProvider) credentials(launches);
+        // Refreshed 5 minutes before expiry, synchronously (no background thread for Lambda to freeze).
+        assertThat(provider.prefetchTime()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(provider.staleTime()).isEqualTo(Duration.ofMinutes(1));
+        Field sts = provider.getClass().getSuperclass().getDeclaredField("stsClient");
+        sts.setAccessible(true);
+        assertThat(sts.get(provider)).as("the container's one STS client").isSameAs(WIRING.sts());
+        Field async = provider.getClass().getSuperclass().getDeclaredField("asyncCredentialUpdateEnabled");
+        async.setAccessible(true);
+        assertThat(async.get(provider)).isEqualTo(false);
+    }
+
+    @Test
     void theWebhooksQueueWriteRetriesEveryDeliveryWithShortJitteredBackoff() {
         RetryStrategy strategy = WIRING.sqsForWebhook().serviceClientConfiguration().overrideConfiguration()
                 .retryStrategy().orElseThrow();
@@ -89,6 +124,10 @@ class FunctionWiringClientsTest {
         assertThat(other.ecsForLaunches().serviceClientConfiguration().overrideConfiguration().retryStrategy()
                 .orElseThrow()).isNotSameAs(WIRING.ecsForLaunches().serviceClientConfiguration()
                 .overrideConfiguration().retryStrategy().orElseThrow());
+    }
+
+    private static Object credentials(SdkClient client) {
+        return ((AwsServiceClientConfiguration) client.serviceClientConfiguration()).credentialsProvider();
     }
 
     /** The SDK does not expose the HTTP client; its client configuration holds it (SdkClientOption). */
