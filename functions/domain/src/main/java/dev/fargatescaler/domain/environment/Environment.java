@@ -31,6 +31,8 @@ import java.util.Set;
  * @param stuckBeforeRunningTimeout tasks not RUNNING after this long are stopped by the reaper
  * @param guards                    optional project and ref restrictions
  * @param costHints                 optional task size for cost estimates
+ * @param sizeClasses               job-size classes: runners of their own in GitLab (tags, token) whose tasks run
+ *                                  here with another task size (see {@link SizeClass}); empty for none
  */
 public record Environment(
         String name,
@@ -49,7 +51,8 @@ public record Environment(
         Duration maxTaskLifetime,
         Duration stuckBeforeRunningTimeout,
         Guards guards,
-        CostHints costHints) {
+        CostHints costHints,
+        List<SizeClass> sizeClasses) {
 
     public Environment {
         TaskNaming.requireEnvironmentName(name);
@@ -67,6 +70,23 @@ public record Environment(
         Objects.requireNonNull(stuckBeforeRunningTimeout, "stuckBeforeRunningTimeout");
         guards = guards == null ? Guards.NONE : guards;
         costHints = costHints == null ? CostHints.NONE : costHints;
+        sizeClasses = sizeClasses == null ? List.of() : List.copyOf(sizeClasses);
+    }
+
+    /** An environment without size classes. */
+    public Environment(String name, Set<String> tags, boolean runUntagged, int priority, String cluster,
+                       String taskDefinition, String containerName, List<String> subnets, List<String> securityGroups,
+                       boolean assignPublicIp, LaunchMode launchMode, String platformVersion, int maxConcurrentTasks,
+                       Duration maxTaskLifetime, Duration stuckBeforeRunningTimeout, Guards guards,
+                       CostHints costHints) {
+        this(name, tags, runUntagged, priority, cluster, taskDefinition, containerName, subnets, securityGroups,
+                assignPublicIp, launchMode, platformVersion, maxConcurrentTasks, maxTaskLifetime,
+                stuckBeforeRunningTimeout, guards, costHints, List.of());
+    }
+
+    /** The size class of this name, if the environment has one. */
+    public java.util.Optional<SizeClass> sizeClass(String name) {
+        return sizeClasses.stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
     /** {@code startedBy} of this environment's task for a job. */
