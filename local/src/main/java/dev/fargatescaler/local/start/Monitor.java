@@ -257,8 +257,8 @@ public final class Monitor {
      */
     static String compact(com.fasterxml.jackson.databind.JsonNode report) {
         StringBuilder b = new StringBuilder();
-        for (String field : List.of("outcome", "reason", "job_id", "attempt", "size_class", "exit_code", "start_latency_ms", "run_ms",
-                "billed_s", "cost_usd", "relaunch")) {
+        for (String field : List.of("outcome", "reason", "job_id", "attempt", "size_class", "exit_code",
+                "start_latency_ms", "run_ms", "billed_s", "cost_usd", "relaunch")) {
             if (report.hasNonNull(field)) {
                 String value = "cost_usd".equals(field)
                         ? String.format(java.util.Locale.ROOT, "%.6f", report.get(field).asDouble())
