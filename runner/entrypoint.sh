@@ -3,10 +3,19 @@
 # the reporter what the task did. Runs as root, as PID 2 under ECS's init process (initProcessEnabled), and runs
 # the job as the unprivileged RUNNER_JOB_USER.
 #
-# Inputs (all from the task definition or the image, never from RunTask overrides: overrides are copied into
+# Inputs (from the task definition or the image, not from RunTask overrides except RUNNER_TOKEN_VARIABLE: overrides
+# are copied into
 # EventBridge events, https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html):
 #   CI_SERVER_URL         GitLab base URL (task definition `environment`)
 #   CI_SERVER_TOKEN       the environment's runner authentication token, glrt-... (task definition `secrets`)
+#   CI_SERVER_TOKEN_<n>   the token of the size class in slot n (1-9; environment.yaml has 3 slots, each its own
+#                         task definition secret, environment.yaml SizeClass<n>TokenSecretArn)
+#   RUNNER_TOKEN_VARIABLE which of those variables holds this task's token (default CI_SERVER_TOKEN). The one input
+#                         that comes from RunTask overrides: it names a variable, it holds no secret. A size class
+#                         needs its own runner in GitLab and so its own token, and RunTask cannot override secrets
+#                         (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerOverride.html
+#                         has environment, not secrets), so the task definition carries every class's token and the
+#                         scaler picks one by name. docs/configuration.md, "Size classes".
 #   RUNNER_WAIT_TIMEOUT   seconds to wait for a job before exiting idle (default 60)
 #   RUNNER_JOB_USER       the user jobs run as (default gitlab-runner; must exist, must not be root)
 #   RUNNER_SETTINGS_FILE  optional TOML appended to the runner's [[runners]] entry: builds_dir, environment,
@@ -126,9 +135,28 @@ if [[ "$(id -u)" -ne 0 ]]; then
   exit "$EX_CONFIG"
 fi
 
+# Which variable holds this task's token: only a runner token variable, so that an override can never make the
+# entrypoint write another variable (CI_SERVER_URL, AWS_...) into the runner's configuration.
+token_variable="${RUNNER_TOKEN_VARIABLE:-CI_SERVER_TOKEN}"
+if [[ ! "$token_variable" =~ ^CI_SERVER_TOKEN(_[1-9])?$ ]]; then
+  log "RUNNER_TOKEN_VARIABLE must be CI_SERVER_TOKEN or CI_SERVER_TOKEN_1 to CI_SERVER_TOKEN_9 (a size class's token"
+  log "slot), got '$token_variable'"
+  exit "$EX_CONFIG"
+fi
+# Every token variable the task has, the chosen one and the other classes': all are removed before the runner starts.
+mapfile -t token_variables < <(compgen -v CI_SERVER_TOKEN || true)
+
 missing=()
 [[ -n "${CI_SERVER_URL:-}" ]] || missing+=("CI_SERVER_URL (the GitLab URL, task definition 'environment')")
-[[ -n "${CI_SERVER_TOKEN:-}" ]] || missing+=("CI_SERVER_TOKEN (the runner token, task definition 'secrets')")
+if [[ -z "${!token_variable:-}" ]]; then
+  if [[ "$token_variable" == CI_SERVER_TOKEN ]]; then
+    missing+=("CI_SERVER_TOKEN (the runner token, task definition 'secrets')")
+  else
+    slot="${token_variable##*_}"
+    missing+=("$token_variable (the size class's runner token, task definition 'secrets': set the environment"
+      "stack's SizeClass${slot}TokenSecretArn)")
+  fi
+fi
 if ((${#missing[@]} > 0)); then
   for name in "${missing[@]}"; do
     log "missing required variable: $name"
@@ -141,20 +169,20 @@ if [[ ! "$CI_SERVER_URL" =~ ^https?://[^[:space:]\"\\]+$ ]]; then
   log "CI_SERVER_URL must be an http(s) URL without spaces, quotes or backslashes, got '$CI_SERVER_URL'"
   exit "$EX_CONFIG"
 fi
-token="$CI_SERVER_TOKEN"
+token="${!token_variable}"
 if [[ "$token" == *[$'\r\n'] ]]; then
   while [[ "$token" == *[$'\r\n'] ]]; do token="${token%?}"; done
-  log "warning: removed a trailing newline from CI_SERVER_TOKEN (was the secret stored from a file?)"
+  log "warning: removed a trailing newline from $token_variable (was the secret stored from a file?)"
 fi
 # Never print any part of the token from here on.
 if [[ ! "$token" =~ ^[A-Za-z0-9._~+/=-]+$ ]]; then
-  log "CI_SERVER_TOKEN contains characters that no GitLab token has (spaces, quotes, backslashes...)"
+  log "$token_variable contains characters that no GitLab token has (spaces, quotes, backslashes...)"
   exit "$EX_CONFIG"
 fi
 # Runner authentication tokens start with glrt-; registration tokens are deprecated and run-single cannot use
 # them. Warn only (GitLab may change prefixes).
 if [[ "$token" != glrt-* ]]; then
-  log "warning: CI_SERVER_TOKEN does not look like a runner authentication token (glrt-...)"
+  log "warning: $token_variable does not look like a runner authentication token (glrt-...)"
 fi
 
 wait_timeout="${RUNNER_WAIT_TIMEOUT:-60}"
@@ -186,7 +214,9 @@ for path in "$job_shell_dir" "$job_shell_dir/bash"; do
 done
 # The job's builds go to ./builds (the shell executor's default builds_dir is $PWD/builds). Checking it through
 # the job shell also proves that the job shell can drop to the job user (setpriv is installed and works).
-if ! env -u CI_SERVER_TOKEN "$job_shell_dir/bash" -c 'test -w .' 2>/dev/null; then
+without_tokens=()
+for name in "${token_variables[@]}"; do without_tokens+=(-u "$name"); done
+if ! env "${without_tokens[@]}" "$job_shell_dir/bash" -c 'test -w .' 2>/dev/null; then
   log "the working directory $PWD is not writable by $job_user (the job's builds go there), or the job shell"
   log "cannot switch to that user (setpriv missing?): set WORKDIR to $job_user's home in the image"
   exit "$EX_CONFIG"
@@ -243,7 +273,8 @@ runner_log="$state_dir/runner-log"
     fi
   } >"$config_file"
 )
-unset CI_SERVER_TOKEN token
+for name in "${token_variables[@]}"; do unset "$name"; done
+unset token
 mkfifo -m 0600 "$runner_log"
 
 # Passes the runner's log on unchanged, and notes the first line that tells what the run did.

@@ -371,6 +371,46 @@ grep -qx builds_dir "$record/config-keys" 2>/dev/null || fail "builds_dir not in
 grep -qx Type "$record/config-keys" 2>/dev/null || fail "the [runners.cache] table was not appended"
 [[ "$(line_of "$record/config" token_matches)" == yes ]] || fail "the config file does not hold the token"
 
+# --- size classes: the class's token, chosen by RUNNER_TOKEN_VARIABLE ---------------------------------------------
+# The task definition carries every size class's token as its own secret variable (CI_SERVER_TOKEN_<slot>): RunTask
+# overrides cannot set secrets (API_ContainerOverride has no `secrets`), so the scaler names the class's variable in
+# the non-secret RUNNER_TOKEN_VARIABLE. The default token here is the class token plus one character, so that the
+# job's search for the class token also finds the default one if it leaked.
+
+begin "a size class's task registers with the class's token, and no token of any class reaches the job"
+start_entrypoint job CI_SERVER_URL="$URL" CI_SERVER_TOKEN="${TOKEN}x" CI_SERVER_TOKEN_2="$TOKEN" \
+  CI_SERVER_TOKEN_1="${TOKEN}y" RUNNER_TOKEN_VARIABLE=CI_SERVER_TOKEN_2
+await_file "$record/job/started" 150 || fail "the job never started: $(cat "$record/out")"
+runner_pid="$(cat "$record/pid")"
+if tr '\0' '\n' <"/proc/$runner_pid/environ" | grep -qF -- "$TOKEN"; then fail "a token in the runner's environ"; fi
+touch "$record/release"
+await_exit 15
+[[ $status -eq 0 ]] || fail "exit status $status, want 0: $(cat "$record/out")"
+[[ "$(line_of "$record/config" token_matches)" == yes ]] || fail "the runner did not get the class's token"
+[[ "$(cat "$record/job/env-has-token" 2>/dev/null)" == no ]] || fail "the job's environment holds a token"
+[[ "$(cat "$record/job/proc-with-token" 2>/dev/null)" == none ]] ||
+  fail "the job read a token from $(cat "$record/job/proc-with-token" 2>/dev/null)"
+if grep -qF -- "$TOKEN" "$record/out"; then fail "a token in the task's log"; fi
+
+begin "without RUNNER_TOKEN_VARIABLE the environment's own token is used, even when class tokens are present"
+run_entrypoint job CI_SERVER_URL="$URL" CI_SERVER_TOKEN="$TOKEN" CI_SERVER_TOKEN_1="${TOKEN}y"
+[[ $status -eq 0 ]] || fail "exit status $status, want 0: $output"
+[[ "$(line_of "$record/config" token_matches)" == yes ]] || fail "the runner did not get the default token"
+
+begin "a size class whose token variable is not set is misconfigured (78), named, and the runner is not started"
+run_entrypoint job CI_SERVER_URL="$URL" CI_SERVER_TOKEN="$TOKEN" RUNNER_TOKEN_VARIABLE=CI_SERVER_TOKEN_3
+[[ $status -eq 78 ]] || fail "exit status $status, want 78"
+[[ "$output" == *"missing required variable: CI_SERVER_TOKEN_3"* ]] || fail "output: $output"
+[[ "$output" == *SizeClass3TokenSecretArn* ]] || fail "the stack parameter is not named: $output"
+[[ "$output" != *"$TOKEN"* ]] || fail "token printed: $output"
+[[ ! -f "$record/args" ]] || fail "the runner was started"
+
+begin "RUNNER_TOKEN_VARIABLE may only name a runner token variable"
+run_entrypoint job CI_SERVER_URL="$URL" CI_SERVER_TOKEN="$TOKEN" RUNNER_TOKEN_VARIABLE=CI_SERVER_URL
+[[ $status -eq 78 ]] || fail "exit status $status, want 78"
+[[ "$output" == *RUNNER_TOKEN_VARIABLE* ]] || fail "output: $output"
+[[ ! -f "$record/args" ]] || fail "the runner was started"
+
 # --- what a task did: exit codes -------------------------------------------------------------------------------
 
 begin "exits 79 when no job came within the wait timeout, and passes the runner's log on"

@@ -53,15 +53,44 @@ public final class EnvironmentStacks {
         return "local/glfs-" + environment + "-runner-token";
     }
 
+    /** The secret of the runner token of the environment's size class in token slot {@code slot}. */
+    static String sizeClassTokenSecret(String environment, int slot) {
+        return "local/glfs-" + environment + "-size-class-" + slot + "-runner-token";
+    }
+
+    /** The token slots the entry's size classes use (environment.yaml {@code SizeClass<n>TokenSecretArn}). */
+    static List<Integer> tokenSlots(LocalEnvironments.Entry entry) {
+        List<Integer> slots = new ArrayList<>();
+        String classes = entry.parameters().get("SizeClasses");
+        if (classes == null) {
+            return slots;
+        }
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode c : dev.fargatescaler.domain.json.Json.MAPPER.readTree(classes)) {
+                if (c.path("tokenSlot").canConvertToInt()) {
+                    slots.add(c.path("tokenSlot").intValue());
+                }
+            }
+        } catch (java.io.IOException e) {
+            // The entry was parsed before; an unreadable value is reported by environment.yaml's own check.
+        }
+        return slots;
+    }
+
     /**
      * What CloudFormation would refuse for this entry (parameters, rules), and whether the environment JSON the
      * stack would register parses with the scaler's parser; nothing is created.
      */
     public List<String> check(LocalEnvironments.Entry entry) {
+        Map<Integer, String> classTokens = new LinkedHashMap<>();
+        for (int slot : tokenSlots(entry)) {
+            classTokens.put(slot, "arn:aws:secretsmanager:" + surroundings.region() + ":" + surroundings.accountId()
+                    + ":secret:" + sizeClassTokenSecret(entry.name(), slot) + "-AbCdEf");
+        }
         CfnEvaluator stack = evaluator(entry, new EmulatorNetwork.Network("vpc-00000000",
                         List.of("subnet-00000000", "subnet-00000001")),
                 "arn:aws:secretsmanager:" + surroundings.region() + ":" + surroundings.accountId() + ":secret:"
-                        + runnerTokenSecret(entry.name()) + "-AbCdEf", CfnEvaluator.PhysicalIds.none());
+                        + runnerTokenSecret(entry.name()) + "-AbCdEf", classTokens, CfnEvaluator.PhysicalIds.none());
         List<String> problems = new ArrayList<>();
         for (String problem : stack.problems()) {
             problems.add("environment.yaml " + problem);
@@ -83,10 +112,15 @@ public final class EnvironmentStacks {
         EmulatorNetwork.Network network = new EmulatorNetwork(aws).forEnvironment(entry.name(), entry.index());
         String tokenArn = new LocalSecrets(aws, say).createIfMissing(runnerTokenSecret(entry.name()),
                 "glrt-local-" + entry.name() + "-not-a-real-token");
+        Map<Integer, String> classTokens = new LinkedHashMap<>();
+        for (int slot : tokenSlots(entry)) {
+            classTokens.put(slot, new LocalSecrets(aws, say).createIfMissing(sizeClassTokenSecret(entry.name(), slot),
+                    "glrt-local-" + entry.name() + "-size-class-" + slot + "-not-a-real-token"));
+        }
         String stackName = stackName(entry.name());
         LocalPhysicalIds ids = new LocalPhysicalIds(stackName, surroundings.region(), surroundings.accountId(),
                 ResourceTypes.types());
-        CfnEvaluator stack = evaluator(entry, network, tokenArn, ids);
+        CfnEvaluator stack = evaluator(entry, network, tokenArn, classTokens, ids);
         Map<String, String> created = new StackDeployer(stack, ids, aws, say).deploy();
         String parameter = stack.resolveString(Map.of("Fn::Sub", "${EnvironmentsSsmPath}/${EnvironmentName}"));
         String json = aws.ssm().getParameter(r -> r.name(parameter)).parameter().value();
@@ -95,10 +129,11 @@ public final class EnvironmentStacks {
     }
 
     private CfnEvaluator evaluator(LocalEnvironments.Entry entry, EmulatorNetwork.Network network, String tokenArn,
-                                   CfnEvaluator.PhysicalIds ids) {
+                                   Map<Integer, String> classTokens, CfnEvaluator.PhysicalIds ids) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("GitLabUrl", surroundings.gitLabUrl());
         parameters.put("RunnerTokenSecretArn", tokenArn);
+        classTokens.forEach((slot, arn) -> parameters.put("SizeClass" + slot + "TokenSecretArn", arn));
         parameters.put("EnvironmentsSsmPath", surroundings.environmentsSsmPath());
         parameters.put("VpcId", network.vpcId());
         parameters.put("SubnetIds", String.join(",", network.subnetIds()));

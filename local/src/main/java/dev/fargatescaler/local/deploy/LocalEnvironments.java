@@ -158,6 +158,9 @@ public final class LocalEnvironments {
         if (entry.has("guards") && !entry.get("guards").isNull()) {
             p.put("Guards", entry.get("guards").toString());
         }
+        if (entry.has("sizeClasses") && !entry.get("sizeClasses").isNull()) {
+            p.put("SizeClasses", entry.get("sizeClasses").toString());
+        }
         JsonNode launch = entry.path("launchMode");
         if (launch.isObject()) {
             copy(launch, "type", "LaunchType", p);

@@ -44,7 +44,10 @@ public final class Demo {
     }
 
     static final long PROJECT = 380;
-    static final Map<String, Long> ROUTED_JOBS = Map.of("dev", 1977L, "staging", 1978L, "production", 1979L);
+    /** The dev job of size class large (tag dev-large, local/environments.json): keyed "dev (...)", dev's cluster. */
+    static final long SIZE_CLASS_JOB = 1984;
+    static final Map<String, Long> ROUTED_JOBS = Map.of("dev", 1977L, "staging", 1978L, "production", 1979L,
+            "dev (size class large)", SIZE_CLASS_JOB);
     static final long UNROUTABLE_JOB = 1980;
     /** Pending in local/gitlab-jobs.json, but no webhook is sent for them: the sweeper's catch-up finds them. */
     static final Map<String, Long> CAUGHT_UP_JOBS = Map.of("dev", 1981L, "staging", 1982L, "production", 1983L);
@@ -68,6 +71,8 @@ public final class Demo {
                 new Delivery("dev job", ROUTED_JOBS.get("dev"), devKey, 202),
                 new Delivery("staging job", ROUTED_JOBS.get("staging"), UUID.randomUUID().toString(), 202),
                 new Delivery("production job", ROUTED_JOBS.get("production"), UUID.randomUUID().toString(), 202),
+                new Delivery("dev job of size class large (tag dev-large)", SIZE_CLASS_JOB,
+                        UUID.randomUUID().toString(), 202),
                 new Delivery("unroutable job (tag gpu)", UNROUTABLE_JOB, UUID.randomUUID().toString(), 202),
                 new Delivery("duplicate delivery of the dev job (same Idempotency-Key)", ROUTED_JOBS.get("dev"), devKey, 200),
                 new Delivery("second event for the dev job (new Idempotency-Key)", ROUTED_JOBS.get("dev"),
@@ -89,6 +94,7 @@ public final class Demo {
         expectations.add(new Expectation("the webhooks' jobs were handled within " + settleTimeout.toSeconds() + " s",
                 settled, pipeline.monitor().statusLine()));
         checkTasks(expectations, ROUTED_JOBS, "webhook");
+        checkSizes(expectations);
 
         if (!pipeline.sources().schedules().isEmpty() && !pipeline.stack().parameterValues()
                 .getOrDefault("CatchUpProjectIds", "").isBlank()) {
@@ -160,6 +166,30 @@ public final class Demo {
         int total = tasks.values().stream().mapToInt(List::size).sum();
         expectations.add(new Expectation("[" + phase + "] no other task was started (duplicates harmless)",
                 total == expected.size(), total + " task(s) in all"));
+    }
+
+    /**
+     * The size class job's task runs at the class's size (RunTask task-level overrides) and registers with the class's
+     * token (RUNNER_TOKEN_VARIABLE names the task definition's CI_SERVER_TOKEN_1); the plain dev job's task has no
+     * size override.
+     */
+    private void checkSizes(List<Expectation> expectations) {
+        Map<Long, List<Task>> tasks = tasksByJob();
+        List<Task> large = tasks.getOrDefault(SIZE_CLASS_JOB, List.of());
+        boolean sized = large.size() == 1 && large.get(0).overrides() != null
+                && "4096".equals(large.get(0).overrides().cpu()) && "16384".equals(large.get(0).overrides().memory())
+                && large.get(0).overrides().ephemeralStorage() != null
+                && Integer.valueOf(100).equals(large.get(0).overrides().ephemeralStorage().sizeInGiB())
+                && large.get(0).overrides().containerOverrides().stream().flatMap(c -> c.environment().stream())
+                        .anyMatch(kv -> "RUNNER_TOKEN_VARIABLE".equals(kv.name())
+                                && "CI_SERVER_TOKEN_1".equals(kv.value()));
+        expectations.add(new Expectation("job " + SIZE_CLASS_JOB + " (tag dev-large) runs at size class large's size "
+                + "with the class's token variable", sized,
+                large.isEmpty() ? "no task" : EcsEventSource.size(large.get(0))));
+        List<Task> plain = tasks.getOrDefault(ROUTED_JOBS.get("dev"), List.of());
+        expectations.add(new Expectation("job " + ROUTED_JOBS.get("dev") + " (tag dev) runs at dev's default size",
+                !plain.isEmpty() && plain.stream().allMatch(t -> t.overrides() == null || t.overrides().cpu() == null),
+                plain.isEmpty() ? "no task" : EcsEventSource.size(plain.get(0))));
     }
 
     /** Every task of this product in the environments' clusters, by job id, straight from ECS. */

@@ -136,13 +136,28 @@ public final class EcsEventSource implements Runnable {
         monitor.status();
     }
 
+    /** What RunTask asked for: the size class (its hint) and the task-level overrides, or the default size. */
+    static String size(Task task) {
+        var overrides = task.overrides();
+        String sizeClass = overrides == null ? null : overrides.containerOverrides().stream()
+                .flatMap(c -> c.environment().stream())
+                .filter(kv -> dev.fargatescaler.domain.report.LaunchHints.SIZE_CLASS.equals(kv.name()))
+                .map(software.amazon.awssdk.services.ecs.model.KeyValuePair::value).findFirst().orElse(null);
+        if (sizeClass == null) {
+            return "default size";
+        }
+        return "size class " + sizeClass + " (cpu " + overrides.cpu() + ", memory " + overrides.memory() + " MiB"
+                + (overrides.ephemeralStorage() == null ? ""
+                        : ", " + overrides.ephemeralStorage().sizeInGiB() + " GiB storage") + ")";
+    }
+
     private void observe(Cluster cluster, Task task) throws IOException {
         String previous = lastStatus.get(task.taskArn());
         if (previous == null) {
             var job = TaskNaming.parseStartedBy(task.startedBy());
             monitor.launched(new Monitor.Launch(job.map(TaskNaming.JobTask::environment).orElse(cluster.environment()),
                     cluster.cluster(), task.taskArn(), job.map(TaskNaming.JobTask::projectId).orElse(0L),
-                    job.map(TaskNaming.JobTask::jobId).orElse(0L)));
+                    job.map(TaskNaming.JobTask::jobId).orElse(0L), size(task)));
         }
         if (task.lastStatus().equals(previous)) {
             return;

@@ -28,7 +28,8 @@ public final class Monitor {
     }
 
     /** A task this product started, as seen in the emulator (or the account). */
-    public record Launch(String environment, String cluster, String taskArn, long projectId, long jobId) {
+    /** @param size the task's size as RunTask set it: its size class and overrides, or "default size" */
+    public record Launch(String environment, String cluster, String taskArn, long projectId, long jobId, String size) {
     }
 
     /** A task state change delivered to the reporter, and whether the reporter handled it. */
@@ -108,7 +109,7 @@ public final class Monitor {
         launches.add(launch);
         taskEnvironment.put(launch.taskArn(), launch.environment());
         line("launch", launch.environment() + ": job " + launch.jobId() + " -> task " + shortId(launch.taskArn())
-                + " in cluster " + launch.cluster());
+                + " in cluster " + launch.cluster() + ", " + launch.size());
     }
 
     void taskState(String taskArn, String from, String to) {
@@ -256,8 +257,8 @@ public final class Monitor {
      */
     static String compact(com.fasterxml.jackson.databind.JsonNode report) {
         StringBuilder b = new StringBuilder();
-        for (String field : List.of("outcome", "reason", "job_id", "attempt", "exit_code", "start_latency_ms", "run_ms",
-                "billed_s", "cost_usd", "relaunch")) {
+        for (String field : List.of("outcome", "reason", "job_id", "attempt", "size_class", "exit_code",
+                "start_latency_ms", "run_ms", "billed_s", "cost_usd", "relaunch")) {
             if (report.hasNonNull(field)) {
                 String value = "cost_usd".equals(field)
                         ? String.format(java.util.Locale.ROOT, "%.6f", report.get(field).asDouble())
@@ -298,7 +299,7 @@ public final class Monitor {
         List<String> lines = new ArrayList<>();
         for (Launch l : launches) {
             lines.add(l.environment() + " job " + l.jobId() + " task " + shortId(l.taskArn()) + " status "
-                    + taskStatus.getOrDefault(l.taskArn(), "?"));
+                    + taskStatus.getOrDefault(l.taskArn(), "?") + ", " + l.size());
         }
         return lines;
     }

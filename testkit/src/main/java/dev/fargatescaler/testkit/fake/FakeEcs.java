@@ -50,6 +50,18 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  *   <li>a token lives 24 hours at most, and no longer than one hour after its task stopped (the page's TTL
  *       section; REFERENCE.md: min(24 h, task lifetime + 1 h)); after that, the token starts a new task.</li>
  * </ul>
+ * <p><b>Task size overrides</b> ({@code overrides.cpu}, {@code overrides.memory}, {@code overrides.ephemeralStorage},
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskOverride.html): kept on the task and returned
+ * in its {@code overrides} as real ECS does (API_Task: {@code overrides} is the task's TaskOverride), and part of the
+ * parameters a client token is compared with. A CPU/memory pair outside Fargate's table
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size,
+ * Linux; written out here on its own, not taken from the product's table) or an ephemeral storage outside 21 to
+ * 200 GiB (API_EphemeralStorage) is refused with {@code ClientException} "No Fargate configuration exists for given
+ * values" (HTTP 400). That answer is what ECS gives RegisterTaskDefinition for an invalid size (its troubleshooting
+ * page, https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html); AWS does not document
+ * RunTask's answer to an invalid override, so the fake assumes the same. A lone cpu or memory override is not
+ * checked (the fake does not model task definitions' sizes).
+ *
  * With {@code honourClientToken=false} the fake ignores tokens, like moto_server 5.2.1 (its
  * {@code EC2ContainerServiceBackend.run_task} in moto/ecs/models.py takes no client token): for tests that
  * must hold on moto too. Time comes from the given {@link Clock} (tasks' {@code createdAt}, the token window).
@@ -245,6 +257,10 @@ public final class FakeEcs implements SdkHttpClient {
             }
             tokens.remove(tokenKey);
         }
+        String invalidSize = invalidSize(request.path("overrides"));
+        if (invalidSize != null) {
+            return error(400, "ClientException", "No Fargate configuration exists for given values: " + invalidSize);
+        }
         if (random.nextDouble() < faults.capacity()) {
             count("Capacity");
             ObjectNode response = JSON.createObjectNode();
@@ -280,6 +296,38 @@ public final class FakeEcs implements SdkHttpClient {
         }
         response.putArray("failures");
         return ok(response);
+    }
+
+    /** Why Fargate would not run a task of the overridden size (see the class comment), or null. */
+    private static String invalidSize(JsonNode overrides) {
+        JsonNode storage = overrides.path("ephemeralStorage").path("sizeInGiB");
+        if (!storage.isMissingNode() && (storage.asInt() < 21 || storage.asInt() > 200)) {
+            return storage.asInt() + " GiB ephemeral storage";
+        }
+        if (!overrides.hasNonNull("cpu") || !overrides.hasNonNull("memory")) {
+            return null;
+        }
+        int cpu;
+        int memory;
+        try {
+            cpu = Integer.parseInt(overrides.get("cpu").asText());
+            memory = Integer.parseInt(overrides.get("memory").asText());
+        } catch (NumberFormatException e) {
+            return overrides.get("cpu").asText() + " CPU, " + overrides.get("memory").asText() + " memory";
+        }
+        int gib = memory / 1024;
+        boolean whole = memory % 1024 == 0;
+        boolean valid = switch (cpu) {
+            case 256 -> memory == 512 || memory == 1024 || memory == 2048;
+            case 512 -> whole && gib >= 1 && gib <= 4;
+            case 1024 -> whole && gib >= 2 && gib <= 8;
+            case 2048 -> whole && gib >= 4 && gib <= 16;
+            case 4096 -> whole && gib >= 8 && gib <= 30;
+            case 8192 -> whole && gib >= 16 && gib <= 60 && gib % 4 == 0;
+            case 16384 -> whole && gib >= 32 && gib <= 120 && gib % 8 == 0;
+            default -> false;
+        };
+        return valid ? null : cpu + " CPU, " + memory + " memory";
     }
 
     /** When ECS forgets a token: 24 h after its use, or an hour after its last task stopped if that is sooner. */

@@ -51,6 +51,50 @@ class FakeEcsTest {
     }
 
     @Test
+    void taskLevelSizeOverridesAreKeptOnTheTaskAndPartOfTheTokensParameters() {
+        FakeEcs fake = new FakeEcs(1, FakeEcs.Faults.NONE, true);
+        EcsClient ecs = client(fake);
+        RunTaskRequest large = RunTaskRequest.builder().cluster("glfs-dev").taskDefinition("glfs-dev-runner")
+                .startedBy("glfs/dev/1/3").group("glfs:dev").clientToken("glfs-dev-1-3-0")
+                .overrides(o -> o.cpu("4096").memory("16384").ephemeralStorage(e -> e.sizeInGiB(100))).build();
+
+        String arn = ecs.runTask(large).tasks().get(0).taskArn();
+
+        software.amazon.awssdk.services.ecs.model.Task task =
+                ecs.describeTasks(r -> r.cluster("glfs-dev").tasks(arn)).tasks().get(0);
+        assertThat(task.overrides().cpu()).isEqualTo("4096");
+        assertThat(task.overrides().memory()).isEqualTo("16384");
+        assertThat(task.overrides().ephemeralStorage().sizeInGiB()).isEqualTo(100);
+        // The same token with another size is another request: ConflictException, as for any other parameter.
+        assertThatThrownBy(() -> ecs.runTask(large.toBuilder().overrides(o -> o.cpu("2048").memory("4096")).build()))
+                .isInstanceOf(ConflictException.class);
+    }
+
+    @Test
+    void refusesTaskSizesFargateDoesNot() {
+        FakeEcs fake = new FakeEcs(1, FakeEcs.Faults.NONE, true);
+        EcsClient ecs = client(fake);
+        RunTaskRequest base = RunTaskRequest.builder().cluster("glfs-dev").taskDefinition("glfs-dev-runner")
+                .startedBy("glfs/dev/1/4").group("glfs:dev").build();
+
+        for (String[] size : new String[][] {{"4096", "4096"}, {"256", "1536"}, {"3000", "8192"},
+                {"8192", "18432"}}) {
+            assertThatThrownBy(() -> ecs.runTask(base.toBuilder().overrides(o -> o.cpu(size[0]).memory(size[1]))
+                    .build()))
+                    .as("%s/%s", size[0], size[1])
+                    .isInstanceOfSatisfying(EcsException.class, e -> {
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ClientException");
+                        assertThat(e.getMessage()).contains("No Fargate configuration exists for given values");
+                    });
+        }
+        assertThatThrownBy(() -> ecs.runTask(base.toBuilder().overrides(o -> o.ephemeralStorage(e -> e.sizeInGiB(201)))
+                .build())).isInstanceOf(EcsException.class);
+        assertThat(ecs.runTask(base.toBuilder().overrides(o -> o.cpu("16384").memory("122880")
+                .ephemeralStorage(e -> e.sizeInGiB(21))).build()).tasks()).hasSize(1);
+        assertThat(fake.tasks()).hasSize(1);
+    }
+
+    @Test
     void injectsThrottlingServerErrorsAndCapacityFailures() {
         FakeEcs fake = new FakeEcs(7, new FakeEcs.Faults(1, 0, 0), false);
         EcsClient ecs = client(fake);

@@ -33,6 +33,8 @@ import java.util.Set;
  * @param costHints                 optional task size for cost estimates
  * @param account                   the AWS account of the cluster: the control plane's own, or another one reached
  *                                  through a role ({@link AccountAccess})
+ * @param sizeClasses               job-size classes: runners of their own in GitLab (tags, token) whose tasks run
+ *                                  here with another task size (see {@link SizeClass}); empty for none
  */
 public record Environment(
         String name,
@@ -52,9 +54,10 @@ public record Environment(
         Duration stuckBeforeRunningTimeout,
         Guards guards,
         CostHints costHints,
-        AccountAccess account) {
+        AccountAccess account,
+        List<SizeClass> sizeClasses) {
 
-    /** An environment in the control plane's own account. */
+    /** An environment in the control plane's own account, without size classes. */
     public Environment(String name, Set<String> tags, boolean runUntagged, int priority, String cluster,
                        String taskDefinition, String containerName, List<String> subnets,
                        List<String> securityGroups, boolean assignPublicIp, LaunchMode launchMode,
@@ -62,7 +65,31 @@ public record Environment(
                        Duration stuckBeforeRunningTimeout, Guards guards, CostHints costHints) {
         this(name, tags, runUntagged, priority, cluster, taskDefinition, containerName, subnets, securityGroups,
                 assignPublicIp, launchMode, platformVersion, maxConcurrentTasks, maxTaskLifetime,
-                stuckBeforeRunningTimeout, guards, costHints, AccountAccess.OWN);
+                stuckBeforeRunningTimeout, guards, costHints, AccountAccess.OWN, List.of());
+    }
+
+    /** An environment reached through {@code account}, without size classes. */
+    public Environment(String name, Set<String> tags, boolean runUntagged, int priority, String cluster,
+                       String taskDefinition, String containerName, List<String> subnets,
+                       List<String> securityGroups, boolean assignPublicIp, LaunchMode launchMode,
+                       String platformVersion, int maxConcurrentTasks, Duration maxTaskLifetime,
+                       Duration stuckBeforeRunningTimeout, Guards guards, CostHints costHints,
+                       AccountAccess account) {
+        this(name, tags, runUntagged, priority, cluster, taskDefinition, containerName, subnets, securityGroups,
+                assignPublicIp, launchMode, platformVersion, maxConcurrentTasks, maxTaskLifetime,
+                stuckBeforeRunningTimeout, guards, costHints, account, List.of());
+    }
+
+    /** An environment in the control plane's own account, with size classes. */
+    public Environment(String name, Set<String> tags, boolean runUntagged, int priority, String cluster,
+                       String taskDefinition, String containerName, List<String> subnets,
+                       List<String> securityGroups, boolean assignPublicIp, LaunchMode launchMode,
+                       String platformVersion, int maxConcurrentTasks, Duration maxTaskLifetime,
+                       Duration stuckBeforeRunningTimeout, Guards guards, CostHints costHints,
+                       List<SizeClass> sizeClasses) {
+        this(name, tags, runUntagged, priority, cluster, taskDefinition, containerName, subnets, securityGroups,
+                assignPublicIp, launchMode, platformVersion, maxConcurrentTasks, maxTaskLifetime,
+                stuckBeforeRunningTimeout, guards, costHints, AccountAccess.OWN, sizeClasses);
     }
 
     public Environment {
@@ -82,13 +109,19 @@ public record Environment(
         guards = guards == null ? Guards.NONE : guards;
         costHints = costHints == null ? CostHints.NONE : costHints;
         account = account == null ? AccountAccess.OWN : account;
+        sizeClasses = sizeClasses == null ? List.of() : List.copyOf(sizeClasses);
     }
 
     /** This environment in another account, reached through {@code access}. */
     public Environment inAccount(AccountAccess access) {
         return new Environment(name, tags, runUntagged, priority, cluster, taskDefinition, containerName, subnets,
                 securityGroups, assignPublicIp, launchMode, platformVersion, maxConcurrentTasks, maxTaskLifetime,
-                stuckBeforeRunningTimeout, guards, costHints, access);
+                stuckBeforeRunningTimeout, guards, costHints, access, sizeClasses);
+    }
+
+    /** The size class of this name, if the environment has one. */
+    public java.util.Optional<SizeClass> sizeClass(String name) {
+        return sizeClasses.stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
     /** {@code startedBy} of this environment's task for a job. */

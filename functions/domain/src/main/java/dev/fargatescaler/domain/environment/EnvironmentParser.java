@@ -32,7 +32,7 @@ public final class EnvironmentParser {
     private static final Set<String> KEYS = Set.of("name", "tags", "runUntagged", "priority", "cluster",
             "taskDefinition", "containerName", "subnets", "securityGroups", "assignPublicIp", "launchMode",
             "platformVersion", "maxConcurrentTasks", "maxTaskLifetime", "stuckBeforeRunningTimeout", "guards",
-            "cost", "assumeRole");
+            "cost", "assumeRole", "sizeClasses");
     private static final Set<String> LAUNCH_MODE_KEYS = Set.of("type", "strategy", "spotFallbackToOnDemand");
     private static final Set<String> STRATEGY_KEYS = Set.of("capacityProvider", "base", "weight");
     private static final Set<String> GUARD_KEYS = Set.of("projectIds", "projectPaths", "refPattern");
@@ -50,7 +50,7 @@ public final class EnvironmentParser {
     private static final Pattern PLATFORM_VERSION = Pattern.compile("LATEST|[0-9]+\\.[0-9]+\\.[0-9]+");
     private static final Pattern CAPACITY_PROVIDER = Pattern.compile("[A-Za-z0-9_-]{1,255}");
     /** GitLab tag names: no commas (the tag-list separator), no surrounding blanks. */
-    private static final Pattern TAG = Pattern.compile("[^,\\s](?:[^,]{0,253}[^,\\s])?");
+    static final Pattern TAG = Pattern.compile("[^,\\s](?:[^,]{0,253}[^,\\s])?");
     private static final Duration MAX_LIFETIME = Duration.ofDays(14);
 
     private EnvironmentParser() {
@@ -204,12 +204,14 @@ public final class EnvironmentParser {
             Guards guards = guards(node.get("guards"));
             CostHints cost = cost(node.get("cost"));
             AccountAccess account = assumeRole(node.get("assumeRole"), cluster, taskDefinition);
+            List<SizeClass> sizeClasses = SizeClassParser.parse(node.get("sizeClasses"), tags, platformVersion,
+                    this::problem);
             if (problems.size() > problemsBefore) {
                 return null;
             }
             return new Environment(name, tags, runUntagged, priority, cluster, taskDefinition, containerName,
                     subnets, securityGroups, assignPublicIp, launchMode, platformVersion, maxConcurrent, lifetime,
-                    stuck, guards, cost, account);
+                    stuck, guards, cost, account, sizeClasses);
         }
 
         private void problem(String what) {

@@ -9,6 +9,7 @@ import dev.fargatescaler.domain.environment.Environment;
 import dev.fargatescaler.domain.environment.Environments;
 import dev.fargatescaler.domain.environment.EnvironmentsProvider;
 import dev.fargatescaler.domain.environment.EnvironmentsSnapshot;
+import dev.fargatescaler.domain.environment.SizeClass;
 import dev.fargatescaler.domain.errors.ConfigurationException;
 import dev.fargatescaler.domain.errors.PermanentException;
 import dev.fargatescaler.domain.errors.RetryableException;
@@ -19,6 +20,7 @@ import dev.fargatescaler.domain.job.PendingJob;
 import dev.fargatescaler.domain.job.PendingJobCodec;
 import dev.fargatescaler.domain.metrics.MetricUnit;
 import dev.fargatescaler.domain.metrics.Metrics;
+import dev.fargatescaler.domain.report.LaunchHints;
 import dev.fargatescaler.domain.routing.RoutableJob;
 import dev.fargatescaler.domain.routing.Router;
 import dev.fargatescaler.domain.routing.RoutingDecision;
@@ -263,7 +265,7 @@ public final class JobLauncher {
             Environment target = routed.environment();
             environment = target.name();
             MDC.put("environment", environment);
-            return launch(message, job, gitLabJob, target, routed.candidates(), batch);
+            return launch(message, job, gitLabJob, target, routed.sizeClass(), routed.candidates(), batch);
         } catch (ConfigurationException e) {
             metrics.count(CONFIGURATION_ERROR);
             LOG.error("decision=configuration-error returned toward the dead-letter queue: {} ({})",
@@ -310,7 +312,7 @@ public final class JobLauncher {
     }
 
     private boolean launch(QueueMessage message, PendingJob job, GitLabJob gitLabJob, Environment target,
-                           List<String> candidates, Batch batch) {
+                           SizeClass sizeClass, List<String> candidates, Batch batch) {
         String startedBy = target.startedBy(job.projectId(), job.jobId());
         if (batch.startedBy.contains(startedBy) || ecs.hasActiveTask(target, startedBy)) {
             metrics.count(ALREADY_LAUNCHED, ENVIRONMENT, target.name());
@@ -327,7 +329,7 @@ public final class JobLauncher {
         LaunchResult result = null;
         int attempt = job.attempt();
         for (int spent = 0; ; spent++) {
-            result = runTask(target, job, gitLabJob, attempt);
+            result = runTask(target, sizeClass, job, gitLabJob, attempt);
             TokenUse use = tokenUse(target, job, result);
             if (use == TokenUse.NEW) {
                 break;
@@ -356,11 +358,14 @@ public final class JobLauncher {
             batch.startedBy.add(startedBy);
             long latency = Math.max(0, Duration.between(job.receivedAt(), clock.instant()).toMillis());
             metrics.count(LAUNCHED, ENVIRONMENT, target.name());
+            metrics.count(LAUNCHED_BY_SIZE_CLASS, Map.of(ENVIRONMENT, target.name(), SIZE_CLASS,
+                    sizeClassName(sizeClass)));
             metrics.record(WEBHOOK_TO_RUN_TASK_LATENCY, latency, MetricUnit.MILLISECONDS,
                     Map.of(ENVIRONMENT, target.name()));
-            LOG.info("decision=launched acknowledged: task {} in cluster {} (environment {}, candidates {}, "
-                            + "{} ms after the webhook, attempt {})", started.taskArn(), target.cluster(),
-                    target.name(), candidates, latency, attempt);
+            LOG.info("decision=launched acknowledged: task {} in cluster {} (environment {}, size class {}{}, "
+                            + "candidates {}, {} ms after the webhook, attempt {})", started.taskArn(),
+                    target.cluster(), target.name(), sizeClassName(sizeClass),
+                    sizeClass == null ? "" : ": " + sizeClass.size().describe(), candidates, latency, attempt);
             return true;
         }
         LaunchResult.Failed failed = (LaunchResult.Failed) result;
@@ -382,14 +387,15 @@ public final class JobLauncher {
     }
 
     /** One RunTask with the token of {@code attempt}, and the on-demand retry when Spot has no capacity. */
-    private LaunchResult runTask(Environment target, PendingJob job, GitLabJob gitLabJob, int attempt) {
-        LaunchResult result = ecs.runTask(taskLaunch(target, job, gitLabJob, false, attempt));
+    private LaunchResult runTask(Environment target, SizeClass sizeClass, PendingJob job, GitLabJob gitLabJob,
+                                 int attempt) {
+        LaunchResult result = ecs.runTask(taskLaunch(target, sizeClass, job, gitLabJob, false, attempt));
         if (result instanceof LaunchResult.Failed failed) {
             LaunchFailureKind kind = LaunchFailureKind.classify(failed.reason());
             if (kind == LaunchFailureKind.CAPACITY && target.launchMode().fallsBackToOnDemand()) {
                 LOG.info("Fargate Spot has no capacity ({}); retrying on on-demand Fargate", failed.reason());
                 metrics.count(SPOT_FALLBACK, ENVIRONMENT, target.name());
-                result = ecs.runTask(taskLaunch(target, job, gitLabJob, true, attempt));
+                result = ecs.runTask(taskLaunch(target, sizeClass, job, gitLabJob, true, attempt));
             }
         }
         return result;
@@ -416,8 +422,18 @@ public final class JobLauncher {
         return TokenUse.NEW;
     }
 
-    private TaskLaunch taskLaunch(Environment target, PendingJob job, GitLabJob gitLabJob, boolean onDemand,
-                                  int attempt) {
+    /**
+     * The RunTask parameters of one attempt. A size class adds its task size (task-level overrides), its name
+     * ({@code GLFS_SIZE_CLASS}, for the reporter) and the name of the variable that holds its runner token
+     * ({@code RUNNER_TOKEN_VARIABLE}: a name, not the token; RunTask cannot override secrets, see
+     * runner/entrypoint.sh). All of it comes from the configuration, so every attempt of a job under one
+     * configuration sends the same parameters, as RunTask's client token requires; a configuration change that
+     * moves a job to another size makes ECS answer ConflictException for the old token, and the launcher moves on
+     * to the next attempt (see the class comment). A default-size launch carries none of it: its request is the
+     * same as before size classes existed.
+     */
+    private TaskLaunch taskLaunch(Environment target, SizeClass sizeClass, PendingJob job, GitLabJob gitLabJob,
+                                  boolean onDemand, int attempt) {
         String token = onDemand
                 ? TaskNaming.onDemandFallbackClientToken(target.name(), job.projectId(), job.jobId(), attempt)
                 : TaskNaming.clientToken(target.name(), job.projectId(), job.jobId(), attempt);
@@ -434,8 +450,16 @@ public final class JobLauncher {
         hints.put("GLFS_PROJECT_ID", Long.toString(job.projectId()));
         hints.put("GLFS_JOB_ID", Long.toString(job.jobId()));
         hints.put("GLFS_ATTEMPT", Integer.toString(attempt));
+        if (sizeClass != null) {
+            hints.put(LaunchHints.SIZE_CLASS, sizeClass.name());
+            hints.put(LaunchHints.TOKEN_VARIABLE, sizeClass.tokenVariable());
+        }
         return new TaskLaunch(target, target.startedBy(job.projectId(), job.jobId()), target.group(), token,
-                onDemand, tags, hints);
+                onDemand, tags, hints, sizeClass == null ? null : sizeClass.size());
+    }
+
+    private static String sizeClassName(SizeClass sizeClass) {
+        return sizeClass == null ? SizeClass.DEFAULT_NAME : sizeClass.name();
     }
 
     /**

@@ -4,6 +4,8 @@ package dev.fargatescaler.domain.launch;
 public final class ScalerMetrics {
 
     public static final String LAUNCHED = "Launched";
+    /** {@link #LAUNCHED} by {@code Environment} and {@link #SIZE_CLASS}. */
+    public static final String LAUNCHED_BY_SIZE_CLASS = "LaunchedBySizeClass";
     public static final String DEFERRED_FOR_CAPACITY = "DeferredForCapacity";
     public static final String NO_LONGER_PENDING = "NoLongerPending";
     public static final String UNROUTABLE = "Unroutable";
@@ -33,6 +35,12 @@ public final class ScalerMetrics {
 
     public static final String ENVIRONMENT = "Environment";
     public static final String REASON = "Reason";
+    /**
+     * The size class ({@code default} for the environment's own size). Only on the {@code ...BySizeClass} metrics,
+     * next to {@code Environment}: the metrics that alarms and widgets use keep their dimensions (a CloudWatch
+     * metric is its name and its exact dimension set), and a sum over a metric never counts a launch twice.
+     */
+    public static final String SIZE_CLASS = "SizeClass";
     /** Dimension value when no environment is known (unroutable, GitLab failed before routing). */
     public static final String NO_ENVIRONMENT = "none";
 

@@ -1,6 +1,7 @@
 package dev.fargatescaler.domain.launch;
 
 import dev.fargatescaler.domain.environment.Environment;
+import dev.fargatescaler.domain.environment.TaskSize;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -14,9 +15,18 @@ import java.util.TreeMap;
  * @param tags        ECS resource tags of the task (job, project, pipeline, environment)
  * @param containerEnvironment non-secret hints for the runner container (overrides appear in EventBridge
  *                    events and DescribeTasks output: never put a token here)
+ * @param size        the size class's task size, sent as task-level overrides; null for the task definition's own
+ *                    size (no size override at all, as before size classes)
  */
 public record TaskLaunch(Environment environment, String startedBy, String group, String clientToken,
-                         boolean onDemand, Map<String, String> tags, Map<String, String> containerEnvironment) {
+                         boolean onDemand, Map<String, String> tags, Map<String, String> containerEnvironment,
+                         TaskSize size) {
+
+    /** A launch at the task definition's own size. */
+    public TaskLaunch(Environment environment, String startedBy, String group, String clientToken, boolean onDemand,
+                      Map<String, String> tags, Map<String, String> containerEnvironment) {
+        this(environment, startedBy, group, clientToken, onDemand, tags, containerEnvironment, null);
+    }
 
     public TaskLaunch {
         Objects.requireNonNull(environment, "environment");

@@ -31,11 +31,19 @@ public record CostEstimate(Integer cpuUnits, Integer memoryMiB, String architect
      */
     public static CostEstimate of(TaskStateChange task, PriceTable prices, CostHints hints,
                                   String defaultArchitecture) {
-        Integer cpu = cpuUnits(task.cpu());
+        // A size class's task runs at its RunTask override, which is what Fargate allocates and bills; the
+        // task-level cpu/memory of the event come next, then the configured hints.
+        Integer cpu = cpuUnits(task.overrideCpu());
+        if (cpu == null) {
+            cpu = cpuUnits(task.cpu());
+        }
         if (cpu == null) {
             cpu = hints.cpu();
         }
-        Integer memory = memoryMiB(task.memory());
+        Integer memory = memoryMiB(task.overrideMemory());
+        if (memory == null) {
+            memory = memoryMiB(task.memory());
+        }
         if (memory == null) {
             memory = hints.memoryMiB();
         }

@@ -1,5 +1,7 @@
 package dev.fargatescaler.domain.report;
 
+import dev.fargatescaler.domain.environment.SizeClass;
+
 /**
  * The non-secret hints the scaler passes to a task as container environment overrides (see
  * {@code dev.fargatescaler.domain.launch.JobLauncher}). ECS copies RunTask's overrides into every Task State
@@ -10,6 +12,13 @@ public final class LaunchHints {
 
     /** The launch attempt: 0 for the first task of a job, incremented by each relaunch. */
     public static final String ATTEMPT = "GLFS_ATTEMPT";
+    /** The job's size class; absent for the environment's own size. */
+    public static final String SIZE_CLASS = "GLFS_SIZE_CLASS";
+    /**
+     * Which task definition secret variable holds the runner token of the task's size class (runner/entrypoint.sh);
+     * absent for the environment's own token. A variable name, never a token.
+     */
+    public static final String TOKEN_VARIABLE = "RUNNER_TOKEN_VARIABLE";
 
     private LaunchHints() {
     }
@@ -25,5 +34,11 @@ public final class LaunchHints {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /** The task's size class: {@code default} when the hint is missing (the environment's own size). */
+    public static String sizeClass(TaskStateChange task) {
+        String value = task.environmentOverrides().get(SIZE_CLASS);
+        return value == null || value.isBlank() ? SizeClass.DEFAULT_NAME : value.strip();
     }
 }

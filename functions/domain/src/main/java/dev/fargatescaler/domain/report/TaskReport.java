@@ -36,6 +36,7 @@ public record TaskReport(
         put(f, "project_id", projectId);
         put(f, "job_id", jobId);
         put(f, "attempt", attempt);
+        put(f, "size_class", LaunchHints.sizeClass(task));
         put(f, "outcome", classification.outcome().metricName());
         put(f, "reason", classification.reason());
         put(f, "ran_job", classification.ranJob());

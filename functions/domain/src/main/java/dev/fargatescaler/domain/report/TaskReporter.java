@@ -8,6 +8,7 @@ import dev.fargatescaler.domain.environment.Environments;
 import dev.fargatescaler.domain.environment.EnvironmentsProvider;
 import dev.fargatescaler.domain.environment.EnvironmentsSnapshot;
 import dev.fargatescaler.domain.errors.PermanentException;
+import dev.fargatescaler.domain.launch.ScalerMetrics;
 import dev.fargatescaler.domain.metrics.MetricUnit;
 import dev.fargatescaler.domain.metrics.Metrics;
 import dev.fargatescaler.domain.task.TaskNaming;
@@ -145,7 +146,8 @@ public final class TaskReporter {
         RelaunchDecision relaunch = relauncher.consider(task, classification, environment, job, attempt);
         TaskReport report = new TaskReport(environment, job == null ? null : job.projectId(),
                 job == null ? null : job.jobId(), attempt, task, classification, TaskDurations.of(task),
-                CostEstimate.of(task, prices, costHints(environment), defaultArchitecture), relaunch);
+                CostEstimate.of(task, prices, costHints(environment, LaunchHints.sizeClass(task)),
+                        defaultArchitecture), relaunch);
         sink.publish(report);
         recordMetrics(report);
         if (classification.outcome() == TaskOutcome.RUNNER_REFUSED) {
@@ -181,6 +183,16 @@ public final class TaskReporter {
         }
         if (report.cost().usd() != null) {
             metrics.record("EstimatedCost", report.cost().usd(), MetricUnit.NONE, env);
+        }
+        // The same by size class, under their own names (see ScalerMetrics.SIZE_CLASS).
+        Map<String, String> bySize = Map.of("Environment", report.environment(), ScalerMetrics.SIZE_CLASS,
+                LaunchHints.sizeClass(report.task()));
+        metrics.count("TasksStoppedBySizeClass", bySize);
+        if (run != null) {
+            metrics.record("RunTimeBySizeClass", run.toMillis() / 1000.0, MetricUnit.SECONDS, bySize);
+        }
+        if (report.cost().usd() != null) {
+            metrics.record("EstimatedCostBySizeClass", report.cost().usd(), MetricUnit.NONE, bySize);
         }
     }
 
@@ -219,12 +231,20 @@ public final class TaskReporter {
                         + ", which only environments with an assumeRole role use");
     }
 
-    private CostHints costHints(String environment) {
+    /**
+     * What the configuration says about the task's size, for what the event does not: a size class's own size
+     * (with the environment's architecture), else the environment's cost hints.
+     */
+    private CostHints costHints(String environment, String sizeClass) {
         EnvironmentsSnapshot known = environments.current();
         if (!known.available()) {
             return CostHints.NONE;
         }
-        return known.environments().named(environment).map(Environment::costHints).orElse(CostHints.NONE);
+        Optional<Environment> configured = known.environments().named(environment);
+        CostHints hints = configured.map(Environment::costHints).orElse(CostHints.NONE);
+        return configured.flatMap(e -> e.sizeClass(sizeClass))
+                .map(c -> new CostHints(c.size().cpu(), c.size().memoryMiB(), hints.architecture()))
+                .orElse(hints);
     }
 
     /** The environment named by a {@code glfs:<environment>} group, for tasks whose startedBy names no job. */

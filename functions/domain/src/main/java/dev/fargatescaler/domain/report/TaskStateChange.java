@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param capacityProvider    {@code capacityProviderName}: {@code FARGATE_SPOT} for Spot tasks
  * @param architecture        the {@code ecs.cpu-architecture} attribute ({@code x86_64}/{@code arm64}) or null
  * @param environmentOverrides the container environment overrides of RunTask ({@code GLFS_*} hints), by name
+ * @param overrideCpu         {@code overrides.cpu}: the task-level CPU that RunTask asked for (a size class), or null
+ * @param overrideMemory      {@code overrides.memory}: the task-level memory that RunTask asked for, or null
  */
 public record TaskStateChange(
         String eventId,
@@ -45,7 +47,9 @@ public record TaskStateChange(
         Instant executionStoppedAt,
         Instant stoppedAt,
         List<Container> containers,
-        Map<String, String> environmentOverrides) {
+        Map<String, String> environmentOverrides,
+        String overrideCpu,
+        String overrideMemory) {
 
     public static final String STOPPED = "STOPPED";
 

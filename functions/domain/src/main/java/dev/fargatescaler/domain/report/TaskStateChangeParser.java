@@ -106,7 +106,9 @@ public final class TaskStateChangeParser {
                 instant(detail, "executionStoppedAt"),
                 instant(detail, "stoppedAt"),
                 containers,
-                environment);
+                environment,
+                text(detail.path("overrides"), "cpu"),
+                text(detail.path("overrides"), "memory"));
     }
 
     /** Text of a field; numbers are returned as their text ({@code "cpu": 256} and {@code "cpu": "256"}). */

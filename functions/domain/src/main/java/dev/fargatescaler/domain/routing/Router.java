@@ -2,6 +2,7 @@ package dev.fargatescaler.domain.routing;
 
 import dev.fargatescaler.domain.environment.Environment;
 import dev.fargatescaler.domain.environment.Environments;
+import dev.fargatescaler.domain.environment.SizeClass;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -22,6 +23,12 @@ import java.util.function.Supplier;
  *   <li><b>Ties</b>: candidates are ordered by {@code priority}, highest first, then by configured order.
  *       Because GitLab hands a job to whichever matching runner asks first, an explicit order is the only
  *       way to make the choice predictable: give the most specific environment the highest priority.</li>
+ *   <li><b>Size classes</b>: within an environment, a job goes to the runner whose tags include all of its tags:
+ *       the environment's own runner (its own size), or else the first of its size classes whose tags do. The
+ *       parser makes a class's tags disjoint from the environment's and from the other classes' tags, so at most
+ *       one runner of an environment matches a tagged job, and this order never has to break a tie. An untagged
+ *       job never goes to a size class (a class runner must not run untagged jobs). A class inherits its
+ *       environment's priority and guards.</li>
  *   <li><b>Guards</b>: the first candidate whose guards accept the job wins. Guards only ever narrow the
  *       candidates, which all carry every job tag, so a refused job can never land in an environment that
  *       lacks one of its tags. When every candidate refuses, the job is {@link RoutingDecision.Refused}.</li>
@@ -52,7 +59,7 @@ public final class Router {
         for (Environment candidate : candidates) {
             Optional<String> refusal = candidate.guards().refusal(job.projectId(), job.projectPath(), job.ref());
             if (refusal.isEmpty()) {
-                return new RoutingDecision.Routed(candidate, names);
+                return new RoutingDecision.Routed(candidate, sizeClass(candidate, job).orElse(null), names);
             }
             refusals.put(candidate.name(), refusal.get());
         }
@@ -80,6 +87,17 @@ public final class Router {
         if (job.tags().isEmpty()) {
             return environment.runUntagged();
         }
-        return environment.tags().containsAll(job.tags());
+        return environment.tags().containsAll(job.tags()) || sizeClass(environment, job).isPresent();
+    }
+
+    /**
+     * The size class of {@code environment} that takes the job: empty when the environment's own runner does
+     * (its tags include the job's, or the job is untagged) or when none does.
+     */
+    static Optional<SizeClass> sizeClass(Environment environment, RoutableJob job) {
+        if (job.tags().isEmpty() || environment.tags().containsAll(job.tags())) {
+            return Optional.empty();
+        }
+        return environment.sizeClasses().stream().filter(c -> c.tags().containsAll(job.tags())).findFirst();
     }
 }

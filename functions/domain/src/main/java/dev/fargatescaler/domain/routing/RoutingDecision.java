@@ -1,6 +1,7 @@
 package dev.fargatescaler.domain.routing;
 
 import dev.fargatescaler.domain.environment.Environment;
+import dev.fargatescaler.domain.environment.SizeClass;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,10 +10,23 @@ import java.util.Map;
 /** The outcome of routing one job. Every variant says what was considered, for the log line. */
 public sealed interface RoutingDecision {
 
-    /** The job goes to {@code environment}. {@code candidates} were the matching environments, best first. */
-    record Routed(Environment environment, List<String> candidates) implements RoutingDecision {
+    /**
+     * The job goes to {@code environment}, at the size of {@code sizeClass} (null: the environment's own size).
+     * {@code candidates} were the matching environments, best first.
+     */
+    record Routed(Environment environment, SizeClass sizeClass, List<String> candidates) implements RoutingDecision {
         public Routed {
             candidates = List.copyOf(candidates);
+        }
+
+        /** Routed at the environment's own size. */
+        public Routed(Environment environment, List<String> candidates) {
+            this(environment, null, candidates);
+        }
+
+        /** The size class's name, or {@link SizeClass#DEFAULT_NAME}. */
+        public String sizeClassName() {
+            return sizeClass == null ? SizeClass.DEFAULT_NAME : sizeClass.name();
         }
     }
 

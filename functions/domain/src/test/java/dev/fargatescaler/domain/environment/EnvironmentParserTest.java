@@ -211,5 +211,7 @@ class EnvironmentParserTest {
 
         assertThat(environments.names()).containsExactly("dev", "staging", "production");
         assertThat(List.of(environments.all().get(2).guards().isEmpty())).containsExactly(false);
+        assertThat(environments.all().get(0).sizeClass("large")).hasValueSatisfying(c ->
+                assertThat(c.size()).isEqualTo(new TaskSize(4096, 16384, 100)));
     }
 }

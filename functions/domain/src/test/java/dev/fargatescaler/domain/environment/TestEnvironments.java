@@ -22,6 +22,20 @@ public final class TestEnvironments {
         return environment(name, tags, false, 0, 10, Guards.NONE, LaunchMode.fargate());
     }
 
+    /** {@code base} with these size classes. */
+    public static Environment withSizeClasses(Environment base, SizeClass... classes) {
+        return new Environment(base.name(), base.tags(), base.runUntagged(), base.priority(), base.cluster(),
+                base.taskDefinition(), base.containerName(), base.subnets(), base.securityGroups(),
+                base.assignPublicIp(), base.launchMode(), base.platformVersion(), base.maxConcurrentTasks(),
+                base.maxTaskLifetime(), base.stuckBeforeRunningTimeout(), base.guards(), base.costHints(),
+                List.of(classes));
+    }
+
+    /** A class {@code large} (4 vCPU, 16 GiB, 100 GiB storage, token slot 1) with the given tags. */
+    public static SizeClass large(String... tags) {
+        return new SizeClass("large", Set.of(tags), new TaskSize(4096, 16384, 100), 1);
+    }
+
     /** dev (untagged jobs too), staging, production (guarded: project 42 or platform/*, ref main). */
     public static Environments devStagingProduction() {
         return new Environments(List.of(

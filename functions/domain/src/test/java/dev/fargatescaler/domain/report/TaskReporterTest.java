@@ -150,6 +150,38 @@ class TaskReporterTest {
     }
 
     @Test
+    void aSizeClassTaskIsReportedPricedAndCountedAtItsOwnSize() {
+        TaskReporter.Result result = reporter.handle(SampleEvents.reporter("stopped-size-class"));
+
+        // The event's task-level cpu/memory are the task definition's (1 vCPU, 2 GB) in this sample; the RunTask
+        // override (4 vCPU, 16 GB) is what Fargate ran and bills.
+        assertThat(result.report().fields())
+                .containsEntry("size_class", "large")
+                .containsEntry("job_id", 1978L)
+                .containsEntry("cpu", 4096)
+                .containsEntry("memory_mb", 16384)
+                .containsEntry("cost_usd", 0.019736);
+        assertThat(metrics.points()).filteredOn(p -> p.name().endsWith("BySizeClass"))
+                .extracting(RecordingMetrics.Point::name)
+                .containsExactlyInAnyOrder("TasksStoppedBySizeClass", "RunTimeBySizeClass", "EstimatedCostBySizeClass");
+        assertThat(metrics.points()).filteredOn(p -> p.name().endsWith("BySizeClass"))
+                .allSatisfy(p -> assertThat(p.dimensions()).isEqualTo(Map.of("Environment", "dev", "SizeClass",
+                        "large")));
+        // The environment's metrics keep their dimensions and count the task once.
+        assertThat(metrics.sum("TasksStopped", "Environment", "dev")).isEqualTo(1);
+        assertThat(metrics.sum("EstimatedCost", "Environment", "dev")).isEqualTo(0.019736);
+    }
+
+    @Test
+    void aTaskWithoutSizeClassIsReportedAsTheDefaultSize() {
+        reporter.handle(SampleEvents.reporter("stopped-success"));
+
+        assertThat(reports).singleElement().satisfies(r -> assertThat(r.fields()).containsEntry("size_class",
+                "default"));
+        assertThat(metrics.sum("TasksStoppedBySizeClass", "SizeClass", "default")).isEqualTo(1);
+    }
+
+    @Test
     void ignoresForeignTasksWithoutReportOrMetricsBeyondTheIgnoredCount() {
         assertThat(reporter.handle(SampleEvents.reporter("foreign-stopped")).reason()).isEqualTo("Foreign");
         assertThat(reporter.handle(SampleEvents.awsDocsRunning()).reason()).isEqualTo("Foreign");
@@ -355,16 +387,16 @@ class TaskReporterTest {
         for (String name : List.of("running", "deprovisioning", "stopped-success", "stopped-exit-nonzero",
                 "stopped-cannot-pull", "stopped-resource-initialization", "stopped-spot-interruption",
                 "stopped-termination-notice", "stopped-reaped", "foreign-stopped", "stopped-idle",
-                "stopped-refused")) {
+                "stopped-refused", "stopped-size-class")) {
             reporter.handle(SampleEvents.reporter(name));
         }
 
         assertThat(reports).extracting(r -> r.classification().outcome()).containsExactly(
                 TaskOutcome.SUCCEEDED, TaskOutcome.RUNNER_FAILED, TaskOutcome.FAILED_TO_START,
                 TaskOutcome.FAILED_TO_START, TaskOutcome.SPOT_INTERRUPTED, TaskOutcome.SPOT_INTERRUPTED,
-                TaskOutcome.REAPED, TaskOutcome.IDLE, TaskOutcome.RUNNER_REFUSED);
+                TaskOutcome.REAPED, TaskOutcome.IDLE, TaskOutcome.RUNNER_REFUSED, TaskOutcome.SUCCEEDED);
         assertThat(reports.get(0).fields().keySet()).containsExactly("environment", "cluster", "task_id",
-                "project_id", "job_id", "attempt", "outcome", "reason", "ran_job", "stop_code", "stopped_reason",
+                "project_id", "job_id", "attempt", "size_class", "outcome", "reason", "ran_job", "stop_code", "stopped_reason",
                 "exit_code",
                 "provisioning_ms", "pull_ms", "start_latency_ms", "run_ms", "billed_s", "cpu", "memory_mb",
                 "architecture", "launch", "cost_usd", "platform_version", "availability_zone", "task_definition",

@@ -2,6 +2,7 @@ package dev.fargatescaler.shared.aws;
 
 import dev.fargatescaler.domain.environment.Environment;
 import dev.fargatescaler.domain.environment.LaunchMode;
+import dev.fargatescaler.domain.environment.TaskSize;
 import dev.fargatescaler.domain.launch.EcsTasks;
 import dev.fargatescaler.domain.launch.LaunchResult;
 import dev.fargatescaler.domain.launch.TaskLaunch;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
 import software.amazon.awssdk.services.ecs.model.ConflictException;
 import software.amazon.awssdk.services.ecs.model.ContainerOverride;
+import software.amazon.awssdk.services.ecs.model.EphemeralStorage;
 import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
@@ -159,6 +161,33 @@ public final class EcsTaskLauncher implements EcsTasks {
                 .overrideConfiguration(priming).build()));
     }
 
+    /**
+     * The container's environment hints and, for a size class, its task size as task-level overrides: {@code cpu}
+     * and {@code memory} (strings of CPU units and MiB) and {@code ephemeralStorage}. Task level, not container
+     * level: Fargate sizes (and bills) the task; the runner container sets no limit of its own in environment.yaml,
+     * so it may use all of it. No secret is ever overridden: ContainerOverride has no {@code secrets} (the class's
+     * token is chosen by variable name, see runner/entrypoint.sh).
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskOverride.html
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerOverride.html
+     */
+    static TaskOverride overrides(TaskLaunch launch) {
+        TaskOverride.Builder overrides = TaskOverride.builder()
+                .containerOverrides(ContainerOverride.builder()
+                        .name(launch.environment().containerName())
+                        .environment(launch.containerEnvironment().entrySet().stream()
+                                .map(e -> KeyValuePair.builder().name(e.getKey()).value(e.getValue()).build())
+                                .toList())
+                        .build());
+        TaskSize size = launch.size();
+        if (size != null) {
+            overrides.cpu(Integer.toString(size.cpu())).memory(Integer.toString(size.memoryMiB()));
+            if (size.ephemeralStorageGiB() != null) {
+                overrides.ephemeralStorage(EphemeralStorage.builder().sizeInGiB(size.ephemeralStorageGiB()).build());
+            }
+        }
+        return overrides.build();
+    }
+
     /** The RunTask request: every field derives from the launch, so a retried request is identical. */
     static RunTaskRequest request(TaskLaunch launch) {
         Environment environment = launch.environment();
@@ -177,15 +206,7 @@ public final class EcsTaskLauncher implements EcsTasks {
                                         ? AssignPublicIp.ENABLED : AssignPublicIp.DISABLED)
                                 .build())
                         .build())
-                .overrides(TaskOverride.builder()
-                        .containerOverrides(ContainerOverride.builder()
-                                .name(environment.containerName())
-                                .environment(launch.containerEnvironment().entrySet().stream()
-                                        .map(e -> KeyValuePair.builder().name(e.getKey()).value(e.getValue())
-                                                .build())
-                                        .toList())
-                                .build())
-                        .build())
+                .overrides(overrides(launch))
                 .tags(launch.tags().entrySet().stream()
                         .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
                         .toList());

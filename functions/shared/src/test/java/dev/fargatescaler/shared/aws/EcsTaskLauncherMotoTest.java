@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fargatescaler.domain.environment.Environment;
 import dev.fargatescaler.domain.environment.EnvironmentParser;
+import dev.fargatescaler.domain.environment.TaskSize;
 import dev.fargatescaler.domain.errors.ConfigurationException;
 import dev.fargatescaler.domain.errors.RetryableException;
 import dev.fargatescaler.domain.launch.LaunchResult;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskOverride;
 
 /** EcsTaskLauncher through the real SDK against moto_server, with faults injected where moto cannot help. */
 class EcsTaskLauncherMotoTest {
@@ -202,6 +204,30 @@ class EcsTaskLauncherMotoTest {
                 false)));
         assertThat(EcsTaskLauncher.request(launch).platformVersion()).isNull();
         assertThat(EcsTaskLauncher.request(launch).count()).isEqualTo(1);
+    }
+
+    @Test
+    void aSizeClassLaunchSendsItsSizeAsTaskLevelOverridesAndNoSecret() {
+        TaskLaunch launch = new TaskLaunch(devEnvironment, devEnvironment.startedBy(5, 900), devEnvironment.group(),
+                "glfs-itdev-5-900-0", false, Map.of("glfs:job-id", "900"),
+                Map.of("GLFS_SIZE_CLASS", "large", "RUNNER_TOKEN_VARIABLE", "CI_SERVER_TOKEN_1"),
+                new TaskSize(4096, 16384, 100));
+
+        LaunchResult result = launcher.runTask(launch);
+
+        assertThat(result).isInstanceOf(LaunchResult.Started.class);
+        // On the wire, as the ECS API reference spells TaskOverride: cpu and memory are strings.
+        String request = faults.bodies().get(faults.bodies().size() - 1);
+        assertThat(request).contains("\"cpu\":\"4096\"").contains("\"memory\":\"16384\"")
+                .contains("\"ephemeralStorage\":{\"sizeInGiB\":100}")
+                .contains("{\"name\":\"RUNNER_TOKEN_VARIABLE\",\"value\":\"CI_SERVER_TOKEN_1\"}")
+                .doesNotContain("secrets");
+        assertThat(EcsTaskLauncher.request(launch)).isEqualTo(EcsTaskLauncher.request(launch));
+        // A default-size launch has no size override at all (its request is what it was before size classes).
+        TaskOverride plain = EcsTaskLauncher.request(launch(devEnvironment, 901, false)).overrides();
+        assertThat(plain.cpu()).isNull();
+        assertThat(plain.memory()).isNull();
+        assertThat(plain.ephemeralStorage()).isNull();
     }
 
     @Test
