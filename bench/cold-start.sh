@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cold path of every function against a hello-world baseline, in the same session:
 #   fresh JVM (clean environment: `env -i` plus the function's own variables; -XX:TieredStopAtLevel=1 as Lambda
-#   runs java21) -> handler constructor (init) -> first invocation, AWS answered by CannedAwsServer over loopback.
+#   runs java25 with the same setting) -> handler constructor (init) -> first invocation, AWS answered by CannedAwsServer over loopback.
 # Also: classes loaded, deployment artifact size, the SnapStart view (init + priming hooks, then the first
 # invocation against warm ones), and AppCDS (a dynamic class-data archive) for the path without SnapStart.
 #
@@ -57,7 +57,7 @@ run_side() { # name handler cp event env... -- java-options...
       AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
       AWS_SESSION_TOKEN=bench AWS_ENDPOINT_URL="$ENDPOINT" AWS_LAMBDA_FUNCTION_NAME="bench-$name" \
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512 AWS_LAMBDA_FUNCTION_VERSION="\$LATEST" \
-      AWS_EXECUTION_ENV=AWS_Lambda_java21 POWERTOOLS_SERVICE_NAME="$name" \
+      AWS_EXECUTION_ENV=AWS_Lambda_java25 POWERTOOLS_SERVICE_NAME="$name" \
       POWERTOOLS_METRICS_NAMESPACE=GitLabFargateScaler LOG_LEVEL=INFO $envs \
       "$JAVA" -XX:TieredStopAtLevel=1 -Dbench.t0="$t0" "$@" -cp "$cp" dev.fargatescaler.bench.ColdStart \
       "$handler" "$event" 2>>"$OUT/$name.stderr.log" | tee -a "$OUT/$name.stdout.log" | grep '^jvm_to_main=' || true)

@@ -14,7 +14,7 @@ import java.util.Locale;
  * What the Lambda runtime does at a cold start, in a fresh JVM and nothing more: load the handler class by name,
  * run its no-arg constructor (the init phase), invoke it with one event. Uses only the JDK and lambda-core, so
  * that it warms nothing the function would otherwise pay for. Run by bench/cold-start.sh, which starts the JVM
- * with a clean environment, {@code -XX:TieredStopAtLevel=1} (Lambda's java21 setting) and
+ * with a clean environment, {@code -XX:TieredStopAtLevel=1} (Lambda's setting for Java runtimes) and
  * {@code -Dbench.t0=<epoch ns>} taken just before {@code exec java}.
  *
  * <p>Options (system properties): {@code bench.invocations} (default 1) runs more invocations after the first

@@ -219,7 +219,7 @@ public final class LocalStack {
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("LANG", "en_US.UTF-8");
         env.put("TZ", ":UTC");
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java25");
         env.put("AWS_LAMBDA_FUNCTION_NAME", name);
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", memory);
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
