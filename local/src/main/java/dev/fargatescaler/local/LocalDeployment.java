@@ -61,7 +61,8 @@ public final class LocalDeployment implements AutoCloseable {
      */
     public static Checked check(Options options, Region region, boolean realAws) throws IOException {
         AwsTarget placeholder = AwsTarget.emulator("http://127.0.0.1:1", region);
-        LocalStack stack = LocalStack.open(options.root(), placeholder, options.parameters(), m -> { });
+        LocalStack stack = LocalStack.open(options.root(), placeholder, realAws ? options.parameters()
+                : withEnvironmentAccounts(options), m -> { });
         LocalEnvironments environments = realAws ? null : LocalEnvironments.read(
                 options.root().resolve("local/environments.json"),
                 stacks(options.root(), placeholder, "http://127.0.0.1:1", stack));
@@ -82,7 +83,8 @@ public final class LocalDeployment implements AutoCloseable {
 
     private void deployAll(Checked checked, AwsTarget target, Consumer<String> say) throws IOException {
         Options options = checked.options();
-        stack = LocalStack.open(options.root(), target, options.parameters(), say);
+        stack = LocalStack.open(options.root(), target, target.isEmulator() ? withEnvironmentAccounts(options)
+                : options.parameters(), say);
         aws = new EmulatorClients(target);
         closeables.add(aws);
         Map<String, String> localValues = new LinkedHashMap<>();
@@ -119,8 +121,14 @@ public final class LocalDeployment implements AutoCloseable {
         stack.setLocalValues(localValues);
         EnvironmentStacks stacks = stacks(options.root(), target, gitLabUrl, stack);
         List<EnvironmentStacks.Deployed> deployed = new ArrayList<>();
+        Map<String, EmulatorClients> accounts = new LinkedHashMap<>();
         for (LocalEnvironments.Entry entry : checked.environments().entries()) {
-            EnvironmentStacks.Deployed d = stacks.deploy(entry, aws, say);
+            EmulatorClients in = aws;
+            if (entry.account() != null) {
+                in = accounts.computeIfAbsent(entry.account(), a -> new EmulatorClients(target.inAccount(a)));
+                closeables.add(in);
+            }
+            EnvironmentStacks.Deployed d = stacks.deploy(entry, in, aws, say);
             deployed.add(d);
             say.accept("environment " + d.name() + " (stack " + d.stackName() + ", tags " + d.environment().tags()
                     + "): " + String.join(", ", d.created().values()) + "; VPC " + d.network().vpcId()
@@ -130,9 +138,25 @@ public final class LocalDeployment implements AutoCloseable {
     }
 
     private static EnvironmentStacks stacks(Path root, AwsTarget target, String gitLabUrl, LocalStack stack) {
+        List<String> functionRoles = new ArrayList<>();
+        for (String role : List.of("ScalerRole", "SweeperRole")) {
+            String arn = stack.ids().getAtt(role, "AWS::IAM::Role", "Arn");
+            functionRoles.add(arn != null ? arn : "arn:aws:iam::" + target.accountId() + ":role/" + stack.ids().name(role));
+        }
         return new EnvironmentStacks(root.resolve("environment.yaml"), new EnvironmentStacks.Surroundings(
                 target.region().id(), target.accountId(), gitLabUrl,
-                stack.parameterValues().getOrDefault("EnvironmentsSsmPath", "/glfs/environments")));
+                stack.parameterValues().getOrDefault("EnvironmentsSsmPath", "/glfs/environments"), functionRoles));
+    }
+
+    /**
+     * The parameters, with the control plane's EnvironmentRoleArns and EnvironmentAccountIds set from the
+     * environments that are in other accounts, as the operator sets them (docs/deploy.md) unless given.
+     */
+    private static Map<String, String> withEnvironmentAccounts(Options options) {
+        Map<String, String> parameters = new LinkedHashMap<>(
+                LocalEnvironments.controlPlaneParameters(options.root().resolve("local/environments.json")));
+        parameters.putAll(options.parameters());
+        return parameters;
     }
 
     public LocalStack stack() {

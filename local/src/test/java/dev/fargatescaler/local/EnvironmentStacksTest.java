@@ -69,8 +69,11 @@ class EnvironmentStacksTest {
     @Test
     void everyNameEnvironmentYamlGivesExistsOnTheEmulator() {
         Map<String, Object> template = CfnYaml.read(ProjectFiles.root().resolve("environment.yaml"));
-        var aws = deployment.aws();
         for (EnvironmentStacks.Deployed d : deployment.environments()) {
+            // An environment in another account is deployed there; its registration is copied to the control
+            // plane's account (checked below with the control plane's clients).
+            var aws = d.account() == null ? deployment.aws()
+                    : new dev.fargatescaler.local.aws.EmulatorClients(deployment.stack().target().inAccount(d.account()));
             Map<String, String> parameters = new LinkedHashMap<>(Map.of("EnvironmentName", d.name(),
                     "GitLabUrl", "https://gitlab.example.com", "RunnerImage", "x", "VpcId", d.network().vpcId(),
                     "SubnetIds", String.join(",", d.network().subnetIds()), "RunnerTokenSecretArn",
@@ -88,10 +91,28 @@ class EnvironmentStacksTest {
                 assertThat(aws.iam().getRole(r -> r.roleName(stack.resolveString(stack.resourceProperty(role,
                         "RoleName")))).role()).isNotNull();
             }
-            assertThat(aws.ssm().getParameter(r -> r.name(d.ssmParameter())).parameter().value())
+            assertThat(deployment.aws().ssm().getParameter(r -> r.name(d.ssmParameter())).parameter().value())
                     .contains("\"taskDefinition\":\"" + stack.resolveString(stack.resourceProperty("TaskDefinition",
                             "Family")) + "\"");
         }
+    }
+
+    @Test
+    void productionIsDeployedInItsOwnAccountWithTheControlRoleAndRegisteredWithTheControlPlane() {
+        EnvironmentStacks.Deployed production = deployment.environments().stream()
+                .filter(e -> e.name().equals("production")).findFirst().orElseThrow();
+        var there = new dev.fargatescaler.local.aws.EmulatorClients(deployment.stack().target().inAccount("210987654321"));
+
+        assertThat(production.account()).isEqualTo("210987654321");
+        assertThat(there.ecs().describeClusters(r -> r.clusters("glfs-production")).clusters()).singleElement()
+                .satisfies(c -> assertThat(c.clusterArn()).contains(":210987654321:cluster/"));
+        assertThat(deployment.aws().ecs().describeClusters(r -> r.clusters("glfs-production")).clusters())
+                .as("not in the control plane's account").allSatisfy(c -> assertThat(c.status()).isNotEqualTo("ACTIVE"));
+        assertThat(there.iam().getRole(r -> r.roleName("glfs-production-control")).role().assumeRolePolicyDocument())
+                .contains("ScalerRole").contains("SweeperRole").contains("local-production");
+        assertThat(production.environment().account().roleArn())
+                .isEqualTo("arn:aws:iam::210987654321:role/glfs-production-control");
+        assertThat(production.environment().account().externalId()).isEqualTo("local-production");
     }
 
     @Test

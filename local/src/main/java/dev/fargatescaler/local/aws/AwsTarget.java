@@ -63,9 +63,22 @@ public record AwsTarget(URI endpoint, Region region, String accountId) {
     }
 
     public AwsCredentialsProvider credentials() {
+        if (isEmulator() && !EMULATOR_ACCOUNT.equals(accountId)) {
+            // A second account on the same moto_server: the credentials of a role assumed there (testkit's
+            // MotoAccounts says how moto tells accounts apart).
+            return dev.fargatescaler.testkit.MotoAccounts.credentials(endpoint.toString(), region, accountId);
+        }
         return isEmulator()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"))
                 : DefaultCredentialsProvider.builder().build();
+    }
+
+    /** The same emulator and region, as another account (an environment in its own account). */
+    public AwsTarget inAccount(String otherAccountId) {
+        if (!isEmulator()) {
+            throw new IllegalStateException("local mode deploys environments in other accounts on the emulator only");
+        }
+        return new AwsTarget(endpoint, region, otherAccountId);
     }
 
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder) {

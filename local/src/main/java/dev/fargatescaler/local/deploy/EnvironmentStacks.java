@@ -25,15 +25,22 @@ public final class EnvironmentStacks {
 
     /** What one environment stack created, and the environment as the scaler reads it from SSM. */
     public record Deployed(String name, String stackName, Environment environment, String ssmParameter,
-                           Map<String, String> created, EmulatorNetwork.Network network) {
+                           Map<String, String> created, EmulatorNetwork.Network network, String account) {
 
         public String cluster() {
             return environment.cluster();
         }
     }
 
-    /** The values a deployment of the stack needs from its surroundings. */
-    public record Surroundings(String region, String accountId, String gitLabUrl, String environmentsSsmPath) {
+    /**
+     * The values a deployment of the stack needs from its surroundings.
+     *
+     * @param accountId             the control plane's account
+     * @param controlPlaneRoleArns  the control plane's scaler and sweeper roles, which an environment in another
+     *                              account trusts
+     */
+    public record Surroundings(String region, String accountId, String gitLabUrl, String environmentsSsmPath,
+                               List<String> controlPlaneRoleArns) {
     }
 
     private final Map<String, Object> template;
@@ -89,7 +96,7 @@ public final class EnvironmentStacks {
         }
         CfnEvaluator stack = evaluator(entry, new EmulatorNetwork.Network("vpc-00000000",
                         List.of("subnet-00000000", "subnet-00000001")),
-                "arn:aws:secretsmanager:" + surroundings.region() + ":" + surroundings.accountId() + ":secret:"
+                "arn:aws:secretsmanager:" + surroundings.region() + ":" + account(entry) + ":secret:"
                         + runnerTokenSecret(entry.name()) + "-AbCdEf", classTokens, CfnEvaluator.PhysicalIds.none());
         List<String> problems = new ArrayList<>();
         for (String problem : stack.problems()) {
@@ -107,8 +114,19 @@ public final class EnvironmentStacks {
         return problems;
     }
 
-    /** Deploys the entry's stack on the emulator. */
-    public Deployed deploy(LocalEnvironments.Entry entry, EmulatorClients aws, Consumer<String> say) throws IOException {
+    /** The account the entry's stack is deployed in. */
+    private String account(LocalEnvironments.Entry entry) {
+        return entry.account() == null ? surroundings.accountId() : entry.account();
+    }
+
+    /**
+     * Deploys the entry's stack on the emulator, with {@code aws} (clients of the entry's account). An environment in
+     * another account registers itself in that account; it is then registered with the control plane as the
+     * operator does it (docs/deploy.md): its parameter copied to the same name in the control plane's account, with
+     * {@code controlPlane}'s clients.
+     */
+    public Deployed deploy(LocalEnvironments.Entry entry, EmulatorClients aws, EmulatorClients controlPlane,
+                           Consumer<String> say) throws IOException {
         EmulatorNetwork.Network network = new EmulatorNetwork(aws).forEnvironment(entry.name(), entry.index());
         String tokenArn = new LocalSecrets(aws, say).createIfMissing(runnerTokenSecret(entry.name()),
                 "glrt-local-" + entry.name() + "-not-a-real-token");
@@ -118,14 +136,20 @@ public final class EnvironmentStacks {
                     "glrt-local-" + entry.name() + "-size-class-" + slot + "-not-a-real-token"));
         }
         String stackName = stackName(entry.name());
-        LocalPhysicalIds ids = new LocalPhysicalIds(stackName, surroundings.region(), surroundings.accountId(),
+        LocalPhysicalIds ids = new LocalPhysicalIds(stackName, surroundings.region(), account(entry),
                 ResourceTypes.types());
         CfnEvaluator stack = evaluator(entry, network, tokenArn, classTokens, ids);
         Map<String, String> created = new StackDeployer(stack, ids, aws, say).deploy();
         String parameter = stack.resolveString(Map.of("Fn::Sub", "${EnvironmentsSsmPath}/${EnvironmentName}"));
         String json = aws.ssm().getParameter(r -> r.name(parameter)).parameter().value();
+        if (entry.account() != null) {
+            controlPlane.ssm().putParameter(r -> r.name(parameter).type("String").value(json).overwrite(true));
+            say.accept("environment " + entry.name() + " is in account " + entry.account() + ": its registration "
+                    + parameter + " copied to the control plane's account " + surroundings.accountId()
+                    + " (the operator's step, docs/deploy.md)");
+        }
         Environment environment = EnvironmentParser.parseDocuments(Map.of(parameter, json)).all().get(0);
-        return new Deployed(entry.name(), stackName, environment, parameter, created, network);
+        return new Deployed(entry.name(), stackName, environment, parameter, created, network, entry.account());
     }
 
     private CfnEvaluator evaluator(LocalEnvironments.Entry entry, EmulatorNetwork.Network network, String tokenArn,
@@ -138,8 +162,12 @@ public final class EnvironmentStacks {
         parameters.put("VpcId", network.vpcId());
         parameters.put("SubnetIds", String.join(",", network.subnetIds()));
         parameters.putAll(entry.parameters());
+        if (entry.account() != null) {
+            parameters.put("ControlPlaneAccountId", surroundings.accountId());
+            parameters.put("ControlPlaneRoleArns", String.join(",", surroundings.controlPlaneRoleArns()));
+        }
         return new CfnEvaluator(template, parameters, new CfnEvaluator.Deployment(surroundings.region(),
-                surroundings.accountId(), stackName(entry.name())), ids);
+                account(entry), stackName(entry.name())), ids);
     }
 
     /** The environment JSON the stack writes to SSM, parsed by the scaler's parser. */
@@ -153,7 +181,9 @@ public final class EnvironmentStacks {
 
                     @Override
                     public String getAtt(String logicalId, String type, String attribute) {
-                        return logicalId + "." + attribute;
+                        return type.equals("AWS::IAM::Role") && attribute.equals("Arn")
+                                ? "arn:aws:iam::" + stack.deployment().accountId() + ":role/" + logicalId
+                                : logicalId + "." + attribute;
                     }
                 });
         String name = withIds.resolveString(withIds.resourceProperties("EnvironmentParameter").get("Name"));

@@ -26,8 +26,43 @@ import java.util.Set;
  */
 public final class LocalEnvironments {
 
-    /** One environment: its name and the environment.yaml parameters it is deployed with. */
-    public record Entry(int index, String name, Map<String, String> parameters) {
+    /**
+     * One environment: its name, the environment.yaml parameters it is deployed with and, for an environment with
+     * an {@code assumeRole}, the account it is deployed in (its role's account; null = the control plane's).
+     */
+    public record Entry(int index, String name, Map<String, String> parameters, String account) {
+        public Entry(int index, String name, Map<String, String> parameters) {
+            this(index, name, parameters, null);
+        }
+
+        /** The role environment.yaml creates in cross-account mode, which the entry's assumeRole must name. */
+        public String controlRoleArn() {
+            return "arn:aws:iam::" + account + ":role/glfs-" + name + "-control";
+        }
+    }
+
+    /**
+     * The role ARNs and accounts of the entries with an {@code assumeRole}, read before anything is checked: the
+     * control plane's {@code EnvironmentRoleArns} and {@code EnvironmentAccountIds}, as an operator sets them
+     * (docs/deploy.md). Empty when the file cannot be read (its check reports why).
+     */
+    public static Map<String, String> controlPlaneParameters(Path file) {
+        List<String> roles = new ArrayList<>();
+        List<String> accounts = new ArrayList<>();
+        try {
+            for (JsonNode entry : Json.MAPPER.readTree(Files.readAllBytes(file)).path("environments")) {
+                String role = entry.path("assumeRole").path("roleArn").asText(null);
+                if (role != null) {
+                    roles.add(role);
+                    dev.fargatescaler.domain.environment.AccountAccess.accountOfArn(role)
+                            .filter(a -> !accounts.contains(a)).ifPresent(accounts::add);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return roles.isEmpty() ? Map.of() : Map.of("EnvironmentRoleArns", String.join(",", roles),
+                "EnvironmentAccountIds", String.join(",", accounts));
     }
 
     /** Keys of the scaler's format that the environment stack sets itself. */
@@ -129,8 +164,15 @@ public final class LocalEnvironments {
         List<Entry> entries = new ArrayList<>();
         index = 0;
         for (JsonNode entry : root.path("environments")) {
-            Entry e = new Entry(index, entry.path("name").asText(), parameters(entry, common));
+            String role = entry.path("assumeRole").path("roleArn").asText(null);
+            Entry e = new Entry(index, entry.path("name").asText(), parameters(entry, common),
+                    role == null ? null : dev.fargatescaler.domain.environment.AccountAccess.accountOfArn(role)
+                            .orElse(null));
             String where = shown + " environments[" + index + "] (" + e.name() + ")";
+            if (role != null && !role.equals(e.controlRoleArn())) {
+                problems.add(where + ": assumeRole.roleArn must be " + e.controlRoleArn()
+                        + ", the role environment.yaml creates in cross-account mode");
+            }
             for (String problem : stacks.check(e)) {
                 problems.add(where + ": " + problem);
             }
@@ -169,6 +211,11 @@ public final class LocalEnvironments {
                 // environment.yaml has no parameter for a strategy: its check reports the unknown parameter.
                 p.put("LaunchModeStrategy", launch.get("strategy").toString());
             }
+        }
+        // assumeRole: the stack is deployed in the role's account in cross-account mode (EnvironmentStacks sets
+        // ControlPlaneAccountId and ControlPlaneRoleArns, which only the control plane's deployment knows).
+        if (entry.path("assumeRole").hasNonNull("externalId")) {
+            p.put("ExternalId", entry.path("assumeRole").get("externalId").asText());
         }
         JsonNode cost = entry.path("cost");
         copy(cost, "cpu", "Cpu", p);

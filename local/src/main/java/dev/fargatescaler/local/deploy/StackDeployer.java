@@ -39,9 +39,12 @@ public final class StackDeployer {
         for (String id : template.resources().keySet()) {
             String type = template.resourceType(id);
             ResourceProvisioner provisioner = ResourceTypes.of(type);
+            if (!template.creates(id)) {
+                continue;
+            }
             if (provisioner == null) {
                 notCreated.merge(type, 1, Integer::sum);
-            } else if (template.creates(id)) {
+            } else {
                 pending.put(id, provisioner);
             }
         }

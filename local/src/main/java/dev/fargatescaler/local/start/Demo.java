@@ -151,14 +151,18 @@ public final class Demo {
         Map<Long, List<Task>> tasks = tasksByJob();
         Map<String, String> clusterOfEnvironment = new HashMap<>();
         pipeline.clusters().forEach(c -> clusterOfEnvironment.put(c.environment(), c.cluster()));
+        Map<String, String> accountOfEnvironment = new HashMap<>();
+        pipeline.clusters().forEach(c -> accountOfEnvironment.put(c.environment(), c.account() == null
+                ? pipeline.target().accountId() : c.account()));
         for (Map.Entry<String, Long> job : new java.util.TreeMap<>(expected).entrySet()) {
             String environment = job.getKey().split(" ")[0];
             List<Task> forJob = tasks.getOrDefault(job.getValue(), List.of());
             String cluster = clusterOfEnvironment.get(environment);
+            String account = accountOfEnvironment.get(environment);
             boolean rightCluster = forJob.size() == 1 && cluster != null
-                    && forJob.get(0).clusterArn().endsWith("/" + cluster);
+                    && forJob.get(0).clusterArn().endsWith(":" + account + ":cluster/" + cluster);
             expectations.add(new Expectation("[" + phase + "] exactly one task for job " + job.getValue() + " in "
-                    + environment + "'s cluster " + cluster, rightCluster,
+                    + environment + "'s cluster " + cluster + " (account " + account + ")", rightCluster,
                     forJob.size() + " task(s)" + (forJob.isEmpty() ? "" : " in " + forJob.get(0).clusterArn())));
         }
         expectations.add(new Expectation("[" + phase + "] no task for the unroutable job " + UNROUTABLE_JOB,
@@ -199,13 +203,15 @@ public final class Demo {
             for (EcsEventSource.Cluster cluster : pipeline.clusters()) {
                 java.util.Set<String> unique = new java.util.LinkedHashSet<>();
                 for (DesiredStatus desired : List.of(DesiredStatus.RUNNING, DesiredStatus.STOPPED)) {
-                    unique.addAll(ecs.listTasks(r -> r.cluster(cluster.cluster()).desiredStatus(desired)).taskArns());
+                    EcsClient in = cluster.ecs() == null ? ecs : cluster.ecs();
+                    unique.addAll(in.listTasks(r -> r.cluster(cluster.cluster()).desiredStatus(desired)).taskArns());
                 }
                 List<String> arns = new ArrayList<>(unique);
                 if (arns.isEmpty()) {
                     continue;
                 }
-                for (Task task : ecs.describeTasks(r -> r.cluster(cluster.cluster()).tasks(arns)).tasks()) {
+                EcsClient in = cluster.ecs() == null ? ecs : cluster.ecs();
+                for (Task task : in.describeTasks(r -> r.cluster(cluster.cluster()).tasks(arns)).tasks()) {
                     Optional<TaskNaming.JobTask> job = TaskNaming.parseStartedBy(task.startedBy());
                     job.ifPresent(j -> byJob.computeIfAbsent(j.jobId(), k -> new ArrayList<>()).add(task));
                 }

@@ -24,8 +24,15 @@ import software.amazon.awssdk.services.ecs.model.Task;
  */
 public final class EcsEventSource implements Runnable {
 
-    /** One cluster to watch: the environment's name and its cluster. */
-    public record Cluster(String environment, String cluster) {
+    /**
+     * One cluster to watch: the environment's name, its cluster and, for an environment in another account, that
+     * account and a client signed as it (null: the control plane's account and client). Its events carry that
+     * account, as the ones its environment stack forwards to the control plane's bus do.
+     */
+    public record Cluster(String environment, String cluster, String account, EcsClient ecs) {
+        public Cluster(String environment, String cluster) {
+            this(environment, cluster, null, null);
+        }
     }
 
     private final List<Cluster> clusters;
@@ -119,7 +126,8 @@ public final class EcsEventSource implements Runnable {
                 String next = null;
                 do {
                     String token = next;
-                    var page = ecs.listTasks(r -> r.cluster(cluster.cluster()).desiredStatus(desired).nextToken(token));
+                    var page = ecs(cluster).listTasks(r -> r.cluster(cluster.cluster()).desiredStatus(desired)
+                            .nextToken(token));
                     unique.addAll(page.taskArns());
                     next = page.nextToken();
                 } while (next != null);
@@ -127,7 +135,7 @@ public final class EcsEventSource implements Runnable {
             List<String> arns = new ArrayList<>(unique);
             for (int from = 0; from < arns.size(); from += 100) {
                 List<String> chunk = arns.subList(from, Math.min(arns.size(), from + 100));
-                for (Task task : ecs.describeTasks(r -> r.cluster(cluster.cluster()).tasks(chunk)).tasks()) {
+                for (Task task : ecs(cluster).describeTasks(r -> r.cluster(cluster.cluster()).tasks(chunk)).tasks()) {
                     observe(cluster, task);
                 }
             }
@@ -149,6 +157,10 @@ public final class EcsEventSource implements Runnable {
         return "size class " + sizeClass + " (cpu " + overrides.cpu() + ", memory " + overrides.memory() + " MiB"
                 + (overrides.ephemeralStorage() == null ? ""
                         : ", " + overrides.ephemeralStorage().sizeInGiB() + " GiB storage") + ")";
+    }
+
+    private EcsClient ecs(Cluster cluster) {
+        return cluster.ecs() == null ? ecs : cluster.ecs();
     }
 
     private void observe(Cluster cluster, Task task) throws IOException {
@@ -173,7 +185,8 @@ public final class EcsEventSource implements Runnable {
                 }
             });
         }
-        ObjectNode event = EcsTaskEvents.taskStateChange(task, region, account, exitCodes);
+        ObjectNode event = EcsTaskEvents.taskStateChange(task, region,
+                cluster.account() == null ? account : cluster.account(), exitCodes);
         stampObservedTimes(task, (ObjectNode) event.get("detail"));
         int version = versions.merge(task.taskArn(), 1, Integer::sum);
         ((ObjectNode) event.get("detail")).put("version", Math.max(version, task.version() == null ? 1 : task.version().intValue()));

@@ -111,7 +111,8 @@ final class EcsTaskEvents {
     /**
      * EventBridge pattern matching, for the patterns a rule on ECS events uses: every key of the pattern must
      * match; a list matches when the value equals one of its strings or satisfies one of its
-     * {@code {"prefix": ...}} / {@code {"anything-but": ...}} / {@code {"exists": ...}} entries.
+     * {@code {"prefix": ...}} / {@code {"wildcard": ...}} / {@code {"anything-but": ...}} / {@code {"exists": ...}}
+     * entries.
      * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
      */
     static boolean matches(Object pattern, com.fasterxml.jackson.databind.JsonNode event) {
@@ -146,6 +147,13 @@ final class EcsTaskEvents {
         String text = value == null || value.isNull() ? null : value.asText();
         for (Object option : options) {
             if (option instanceof Map<?, ?> rule) {
+                // "*" matches any run of characters (EventBridge wildcard filters):
+                // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+                if (rule.containsKey("wildcard") && text != null && text.matches(java.util.Arrays.stream(
+                        String.valueOf(rule.get("wildcard")).split("\\*", -1)).map(java.util.regex.Pattern::quote)
+                        .collect(java.util.stream.Collectors.joining(".*")))) {
+                    return true;
+                }
                 if (rule.containsKey("prefix") && text != null && text.startsWith(String.valueOf(rule.get("prefix")))) {
                     return true;
                 }

@@ -132,7 +132,10 @@ public final class LocalPipeline implements AutoCloseable {
             new RealAwsQueues(target, stack, options.envVars()).assume();
         }
         clusters = deployment.environments().stream()
-                .map(e -> new EcsEventSource.Cluster(e.name(), e.cluster())).toList();
+                .map(e -> e.account() == null ? new EcsEventSource.Cluster(e.name(), e.cluster())
+                        : new EcsEventSource.Cluster(e.name(), e.cluster(), e.account(),
+                                target.inAccount(e.account()).client(software.amazon.awssdk.services.ecs.EcsClient.builder())))
+                .toList();
         if (clusters.isEmpty() && !target.isEmulator()) {
             clusters = RealAwsQueues.clustersFromSsm(target, stack, options.envVars(), monitor);
         }
