@@ -229,7 +229,7 @@ class SweeperHandlerTest {
 
     private SweeperHandler handler(CatchUpProjects projects) {
         GitLabHttpApi api = new GitLabHttpApi(GitLabHttpApi.defaultHttpClient(), URI.create(gitlab.baseUrl()),
-                () -> dev.fargatescaler.testkit.TestSecrets.GITLAB_API_TOKEN, Duration.ofSeconds(2), Clock.systemUTC());
+                () -> dev.fargatescaler.testkit.TestSecrets.GITLAB_API_TOKEN, Duration.ofSeconds(15), Clock.systemUTC());
         Reaper reaper = new Reaper(new EcsClusterTasks(ecs), metrics, Clock.systemUTC());
         CatchUp catchUp = new CatchUp(api, new SqsJobQueue(sqs, queueUrl), new Router(environments), metrics,
                 Clock.systemUTC());

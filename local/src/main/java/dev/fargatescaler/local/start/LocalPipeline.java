@@ -4,6 +4,7 @@ import dev.fargatescaler.local.EnvVarsFile;
 import dev.fargatescaler.local.LocalDeployment;
 import dev.fargatescaler.local.LocalStack;
 import dev.fargatescaler.local.aws.AwsTarget;
+import dev.fargatescaler.local.aws.EcsClientTokenProxy;
 import dev.fargatescaler.local.deploy.EnvironmentStacks;
 import dev.fargatescaler.local.runtime.FunctionPool;
 import dev.fargatescaler.local.runtime.FunctionWorker;
@@ -107,15 +108,23 @@ public final class LocalPipeline implements AutoCloseable {
         Region region = options.regionOrDefault();
         if (options.realAws()) {
             target = new AwsTarget(null, region, System.getenv().getOrDefault("AWS_ACCOUNT_ID", "000000000000"));
-        } else if (options.awsEndpoint() != null) {
-            target = AwsTarget.emulator(options.awsEndpoint(), region);
         } else {
-            moto = MotoServer.start();
-            target = AwsTarget.emulator(moto.endpoint(), region);
+            String emulator = options.awsEndpoint();
+            if (emulator == null) {
+                moto = MotoServer.start();
+                emulator = moto.endpoint();
+            }
+            // Every call goes through the proxy, so that RunTask's clientToken holds as in ECS (moto ignores it).
+            EcsClientTokenProxy proxy = EcsClientTokenProxy.start(emulator);
+            closeables.add(proxy);
+            target = AwsTarget.emulator(proxy.endpoint(), region);
+            monitor.info("aws", "emulator at " + emulator + ", region " + region.id()
+                    + (moto != null ? " (moto_server started here, log " + moto.logFile() + ")" : "")
+                    + "; ECS client tokens honoured by a proxy at " + proxy.endpoint());
         }
-        monitor.info("aws", target.isEmulator() ? "emulator at " + target.endpoint() + ", region " + region.id()
-                + (moto != null ? " (moto_server started here, log " + moto.logFile() + ")" : "")
-                : "REAL AWS account, region " + region.id());
+        if (!target.isEmulator()) {
+            monitor.info("aws", "REAL AWS account, region " + region.id());
+        }
         deployment = LocalDeployment.deploy(checked, target, m -> monitor.info("setup", m));
         closeables.add(deployment);
         LocalStack stack = deployment.stack();

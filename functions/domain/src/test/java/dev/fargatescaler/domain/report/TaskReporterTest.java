@@ -65,7 +65,7 @@ class TaskReporterTest {
                     .containsEntry("architecture", "arm64")
                     .containsEntry("launch", "on-demand")
                     .containsEntry("cost_usd", 0.00418)
-                    .containsEntry("task_definition", "glfs-runner-dev:3")
+                    .containsEntry("task_definition", "glfs-dev-runner:3")
                     .containsEntry("relaunch", "not-needed");
         });
         assertThat(metrics.sum("TasksStopped", "Outcome", "Succeeded")).isEqualTo(1);
