@@ -150,6 +150,46 @@ class EnvironmentStackContractTest {
     }
 
     @Test
+    void sizeClassesReachTheScalerAndEachClassTokenIsASecretOnlyTheExecutionRoleReads() {
+        Map<String, String> p = parameters();
+        String slot1 = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:glfs/production/large-token-AbCdEf";
+        String slot3 = "arn:aws:ssm:eu-west-1:123456789012:parameter/glfs/production/huge-token";
+        p.put("SizeClasses", "[{\"name\":\"large\",\"tags\":[\"production-large\"],\"cpu\":4096,"
+                + "\"memoryMiB\":16384,\"ephemeralStorageGiB\":100,\"tokenSlot\":1},"
+                + "{\"name\":\"huge\",\"tags\":[\"production-huge\"],\"cpu\":16384,\"memoryMiB\":65536,"
+                + "\"tokenSlot\":3}]");
+        p.put("SizeClass1TokenSecretArn", slot1);
+        p.put("SizeClass3TokenSecretArn", slot3);
+
+        Environment env = parse(p, CREATED);
+        CfnEvaluator stack = stack(STACK, p, CREATED);
+
+        assertThat(env.sizeClasses()).extracting(c -> c.name() + "/" + c.tokenVariable())
+                .containsExactly("large/CI_SERVER_TOKEN_1", "huge/CI_SERVER_TOKEN_3");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> container = ((List<Map<String, Object>>) stack.resourceProperty("TaskDefinition",
+                "ContainerDefinitions")).get(0);
+        assertThat(container.get("Secrets")).isEqualTo(List.of(
+                Map.of("Name", "CI_SERVER_TOKEN", "ValueFrom", p.get("RunnerTokenSecretArn")),
+                Map.of("Name", "CI_SERVER_TOKEN_1", "ValueFrom", slot1),
+                Map.of("Name", "CI_SERVER_TOKEN_3", "ValueFrom", slot3)));
+        assertThat(container).doesNotContainKeys("Cpu", "Memory");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> statements = (List<Map<String, Object>>) ((Map<String, Object>)
+                ((List<Map<String, Object>>) stack.resourceProperty("ExecutionRole", "Policies")).get(0)
+                        .get("PolicyDocument")).get("Statement");
+        assertThat(statements).filteredOn(st -> String.valueOf(st.get("Sid")).startsWith("ReadSizeClass"))
+                .extracting(st -> st.get("Sid") + " " + st.get("Action") + " " + st.get("Resource"))
+                .containsExactly("ReadSizeClass1RunnerToken secretsmanager:GetSecretValue " + slot1,
+                        "ReadSizeClass3RunnerToken ssm:GetParameters " + slot3);
+    }
+
+    @Test
+    void withoutSizeClassesTheStackRegistersNone() {
+        assertThat(parse(parameters(), CREATED).sizeClasses()).isEmpty();
+    }
+
+    @Test
     void theRunnerGetsItsTokenFromSecretsAndNeverAsPlainEnvironment() {
         CfnEvaluator stack = stack(STACK, parameters(), CREATED);
         @SuppressWarnings("unchecked")

@@ -58,10 +58,13 @@ final class ScalerPriming {
             // No environment yet (or none readable at init): the ECS calls are then warmed by the first launch.
             if (environments.available() && !environments.empty()) {
                 Environment environment = environments.environments().all().get(0);
+                // With a task size, so that the size overrides' marshalling (a size class's launch) is primed too;
+                // nothing is sent.
                 ecs.prime(new TaskLaunch(environment, environment.startedBy(1, 1), environment.group(),
                         TaskNaming.clientToken(environment.name(), 1, 1, 0), false,
                         Map.of("glfs:environment", environment.name(), "glfs:job-id", "1"),
-                        Map.of("GLFS_ENVIRONMENT", environment.name(), "GLFS_JOB_ID", "1")));
+                        Map.of("GLFS_ENVIRONMENT", environment.name(), "GLFS_JOB_ID", "1"),
+                        new dev.fargatescaler.domain.environment.TaskSize(1024, 2048, 21)));
             }
             metrics.prime();
             AwsClients.primeHttp();
