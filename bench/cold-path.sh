@@ -64,6 +64,14 @@ for _ in 1 2 3; do
     done
   done
 done
+# Classes loaded by init + first invocation (one extra JVM per side and JDK).
+for name in "${NAMES[@]}"; do
+  for v in 17 25; do
+    read -r -a cmd <<<"$(variant "$name" "$v")"
+    run_side "${cmd[0]}" "$name" "" -Xlog:class+load:file="$OUT/$name-$v.classes.log" >/dev/null
+    echo "$name classes-$v $(grep -c 'class,load' "$OUT/$name-$v.classes.log")" >> "$RESULTS"
+  done
+done
 for name in "${NAMES[@]}"; do
   for f in "$OUT/$name-17.jsa" "$OUT/$name-25.jsa" "$OUT/$name-25.aot"; do
     echo "$name archive $(basename "$f") $(stat -c %s "$f")" >> "$RESULTS"

@@ -15,6 +15,9 @@ for line in open(sys.argv[1]):
     if p[1] == "archive":
         archives[(p[0], p[2])] = int(p[3])
         continue
+    if p[1].startswith("classes-"):
+        archives[(p[0], p[1])] = int(p[2])
+        continue
     if p[1] == "artifact":
         artifacts[p[0]] = (int(p[2]), int(p[3]))
         continue
@@ -68,7 +71,10 @@ for n in order:
               f"{f(med(n, m, 'warm_p50'), 2):>9} {f(med(n, m, 'first_over_warm_p50')):>9} "
               f"{f(first / PEER['first'] if first else None, 2):>10} {f(med(n, m, 'rss_peak_mb'), 0):>7}")
 print()
-print("Archives (bytes): " + ", ".join(f"{k[1]} {v / 1e6:.1f} MB" for k, v in sorted(archives.items())))
+print("Classes loaded (init + first invocation): " + ", ".join(
+    f"{k[0]} JDK {k[1][8:]}: {v}" for k, v in sorted(archives.items()) if k[1].startswith("classes-")))
+print("Archives: " + ", ".join(f"{k[1]} {v / 1e6:.1f} MB" for k, v in sorted(archives.items())
+                               if not k[1].startswith("classes-")))
 print("Deployment artifacts")
 for n, (size, entries) in sorted(artifacts.items()):
     print(f"  {n:10} {size / 1e6:6.2f} MB ({size} bytes, {entries} entries)")
