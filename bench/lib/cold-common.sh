@@ -46,7 +46,9 @@ declare -A SIDES=(
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
 # run_side <java> <side> <extra class path or ""> [java options...]: one fresh JVM with a clean environment
-# (`env -i` plus the function's own variables), -XX:TieredStopAtLevel=1 as Lambda's Java runtimes start it.
+# (`env -i` plus the function's own variables), -XX:TieredStopAtLevel=1 as Lambda's Java runtimes start it,
+# JAVA_TOOL_OPTIONS as template.yaml sets it (-XX:+UseSerialGC) and -XX:MaxRAM at the template's MemorySize
+# (1,024 MB), so that heap sizing and GC are the function's, not this 23 GiB machine's.
 # Prints ColdStart's line plus process_exit (fork -> exit, measured outside the JVM) and load1.
 run_side() {
   local java=$1 name=$2 extra_cp=$3; shift 3
@@ -61,8 +63,8 @@ run_side() {
       AWS_SESSION_TOKEN=bench AWS_ENDPOINT_URL="$ENDPOINT" AWS_LAMBDA_FUNCTION_NAME="bench-$name" \
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512 AWS_LAMBDA_FUNCTION_VERSION="\$LATEST" \
       AWS_EXECUTION_ENV="$exec_env" POWERTOOLS_SERVICE_NAME="$name" \
-      POWERTOOLS_METRICS_NAMESPACE=GitLabFargateScaler LOG_LEVEL=INFO $envs \
-      "$java" -XX:TieredStopAtLevel=1 -Dbench.t0="$t0" "$@" -cp "$cp" dev.fargatescaler.bench.ColdStart \
+      POWERTOOLS_METRICS_NAMESPACE=GitLabFargateScaler LOG_LEVEL=INFO JAVA_TOOL_OPTIONS=-XX:+UseSerialGC $envs \
+      "$java" -XX:TieredStopAtLevel=1 -XX:MaxRAM=1g -Dbench.t0="$t0" "$@" -cp "$cp" dev.fargatescaler.bench.ColdStart \
       "$handler" "$event" 2>>"$OUT/$name.stderr.log" | tee -a "$OUT/$name.stdout.log" | grep '^jvm_to_main=' || true)
   t1=$(date +%s%N)
   [ -n "$line" ] || { echo "side $name produced no result line; see $OUT/$name.*.log" >&2; return 1; }
