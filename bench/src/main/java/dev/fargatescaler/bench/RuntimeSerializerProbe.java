@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
 
 /**
  * What the Lambda Java runtime adds around a {@code RequestHandler<I, O>} that takes the AWS Lambda Java Events
- * types (issue 12): the runtime's serializer ({@code aws-lambda-java-serialization}, the library the managed
- * runtime bundles) turns the event bytes into {@code I} and {@code O} back into bytes.
+ * types (issue 12): the runtime's serializer turns the event bytes into {@code I} and {@code O} back into bytes.
+ * It is {@code aws-lambda-java-serialization}, which the runtime interface client depends on (aws/aws-lambda-java-libs,
+ * {@code aws-lambda-java-runtime-interface-client/pom.xml}); the bench uses the version local mode uses (1.4.1),
+ * the managed runtime's own version is not published.
  *
  * <p>As in the runtime interface client ({@code EventHandlerLoader.PojoHandlerAsStreamHandler}, aws/aws-lambda-java-libs,
  * aws-lambda-java-runtime-interface-client): both serializers are <em>created</em> when the handler is loaded, i.e.
