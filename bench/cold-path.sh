@@ -10,7 +10,8 @@
 #   25-aot     Temurin 25 with an AOT cache (JEP 483/514: -XX:AOTCacheOutput in one training run, then -XX:AOTCache;
 #              JEP 515's method profiles ride along)
 # plus, per JDK, the SnapStart path (init, priming hooks, then invocations 1..201: first vs warm p50).
-# Usage: bench/cold-path.sh [runs]   (default 10; BENCH_NO_BUILD=1 reuses the jars; BENCH_SIDES="hello webhook scaler")
+# Usage: bench/cold-path.sh [runs]   (default 10; BENCH_NO_BUILD=1 reuses the jars; BENCH_SIDES="hello webhook scaler";
+#        BENCH_SNAPSTART_RUNS=5 JVMs per JDK for the SnapStart path; runs=0 for the SnapStart path only)
 set -euo pipefail
 OUT=$(cd "$(dirname "$0")" && pwd)/target/cold-path
 RUNS=${1:-10}
@@ -44,6 +45,7 @@ variant() { # name variant -> java + options
     25-aot) echo "$JAVA25 -XX:AOTMode=on -XX:AOTCache=$OUT/$1-25.aot" ;;
   esac
 }
+# RUNS=0 measures only the SnapStart path (and the lines below).
 for run in $(seq "$RUNS"); do
   for name in "${NAMES[@]}"; do
     for v in 17 17-cds 25 25-cds 25-aot; do
@@ -53,8 +55,8 @@ for run in $(seq "$RUNS"); do
   done
   echo "run $run/$RUNS done, load $(load1)" >&2
 done
-# SnapStart path per JDK (3 JVMs each): first invocation after priming vs warm.
-for _ in 1 2 3; do
+# SnapStart path per JDK (BENCH_SNAPSTART_RUNS JVMs each, default 5): first invocation after priming vs warm.
+for _ in $(seq "${BENCH_SNAPSTART_RUNS:-5}"); do
   for name in "${NAMES[@]}"; do
     [ "$name" = hello ] && continue
     for v in 17 25; do

@@ -43,7 +43,7 @@ def f(v, d=1):
 
 print()
 print("Fresh process -> first response (ms, medians of %d JVMs per row, variants interleaved)"
-      % len(runs[(order[0], "17")]["process_to_first_response"]))
+      % len(runs.get((order[0], "17"), {}).get("process_to_first_response", [])))
 print(f"{'side':8} {'variant':8} {'to 1st resp':>11} {'x peer':>7} {'JVM->main':>9} {'init':>8} {'1st inv':>8} "
       f"{'exit':>8} {'RSS MB':>7} {'load1':>10}")
 for n in order:
@@ -58,18 +58,21 @@ for n in order:
 print(f"{'peer':8} {'node20':8} {PEER['process']:>11.1f} {1.0:>7.2f} {'':>9} {PEER['init']:>8.1f} {PEER['first']:>8.1f} "
       f"{'':>8} {PEER['rss']:>7.0f}   (issue 15's anchor, not measured here)")
 print()
-print("SnapStart path: init, priming hooks, then first invocation vs warm (invocations 101-201); ms, medians of 3")
-print(f"{'side':8} {'JDK':4} {'init':>8} {'prime':>8} {'1st inv':>8} {'warm p50':>9} {'1st/warm':>9} {'vs peer 86':>10} "
-      f"{'RSS MB':>7}")
+print("SnapStart path: init, priming hooks, then first invocation vs warm (invocations 101-201); ms, medians")
+print(f"{'side':8} {'JDK':4} {'init':>8} {'prime':>8} {'1st inv':>8} {'1st min-max':>13} {'warm p50':>9} {'1st/warm':>9} "
+      f"{'vs peer 86':>10} {'RSS MB':>7} {'n':>3} {'load1':>10}")
 for n in order:
     for v in ("17", "25"):
         m = "snapstart-" + v
         if (n, m) not in runs:
             continue
         first = med(n, m, "first")
+        fs, loads = runs[(n, m)]["first"], runs[(n, m)]["load1"]
         print(f"{n:8} {v:4} {f(med(n, m, 'init')):>8} {f(med(n, m, 'prime')):>8} {f(first):>8} "
+              f"{f(min(fs)) + '-' + f(max(fs)):>13} "
               f"{f(med(n, m, 'warm_p50'), 2):>9} {f(med(n, m, 'first_over_warm_p50')):>9} "
-              f"{f(first / PEER['first'] if first else None, 2):>10} {f(med(n, m, 'rss_peak_mb'), 0):>7}")
+              f"{f(first / PEER['first'] if first else None, 2):>10} {f(med(n, m, 'rss_peak_mb'), 0):>7} "
+              f"{len(fs):>3} {f(min(loads), 2) + '-' + f(max(loads), 2):>10}")
 print()
 print("Classes loaded (init + first invocation): " + ", ".join(
     f"{k[0]} JDK {k[1][8:]}: {v}" for k, v in sorted(archives.items()) if k[1].startswith("classes-")))
