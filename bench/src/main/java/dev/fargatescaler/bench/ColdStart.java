@@ -40,6 +40,10 @@ public final class ColdStart {
         long start = System.nanoTime();
         RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerName)
                 .getDeclaredConstructor().newInstance();
+        // -Dbench.typed=<function>: the runtime's serializers for the Lambda Java Events types, created at init as
+        // the runtime creates them (see RuntimeSerializerProbe); loaded only in that mode.
+        String typed = System.getProperty("bench.typed");
+        RuntimeSerializerProbe probe = typed == null ? null : RuntimeSerializerProbe.forFunction(typed);
         long initNs = System.nanoTime() - start;
 
         long primeNs = 0;
@@ -50,12 +54,20 @@ public final class ColdStart {
         }
 
         long[] times = new long[invocations];
+        long[] serializerTimes = new long[invocations];
         String firstResponse = null;
         for (int i = 0; i < invocations; i++) {
             byte[] event = template.replace("${N}", Integer.toString(i + 1)).getBytes(StandardCharsets.UTF_8);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             start = System.nanoTime();
+            if (probe != null) {
+                probe.deserialize(event);
+            }
             handler.handleRequest(new ByteArrayInputStream(event), out, new BenchContext("req-" + (i + 1), "bench"));
+            if (probe != null) {
+                probe.serialize(out.toString(StandardCharsets.UTF_8));
+                serializerTimes[i] = probe.lastNanos;
+            }
             times[i] = System.nanoTime() - start;
             if (i == 0) {
                 firstResponse = out.toString(StandardCharsets.UTF_8);
@@ -76,6 +88,14 @@ public final class ColdStart {
             line.append("prime=").append(ms(primeNs)).append(' ');
         }
         line.append("first=").append(ms(times[0])).append(' ');
+        if (probe != null) {
+            line.append("serializer_first=").append(ms(serializerTimes[0])).append(' ');
+            if (invocations > 1) {
+                long[] warm = Arrays.copyOfRange(serializerTimes, invocations / 2, invocations);
+                Arrays.sort(warm);
+                line.append("serializer_warm_p50=").append(ms(warm[warm.length / 2])).append(' ');
+            }
+        }
         if (invocations > 1) {
             long[] warm = Arrays.copyOfRange(times, invocations / 2, invocations);
             Arrays.sort(warm);
