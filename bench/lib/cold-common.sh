@@ -9,7 +9,7 @@ mkdir -p "$OUT"
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
   # The sweeper is not a dependency of bench: built here so that its shaded jar is current too.
   # The build runs on the JDK the functions deploy to (bin/lib/jdk.sh); the runs below pick their JDK each.
-  # shellcheck source=../../bin/lib/jdk.sh
+  # shellcheck source=bin/lib/jdk.sh
   (source "$ROOT/bin/lib/jdk.sh" && glfs_find_jdk && cd "$ROOT" && mvn -B -q -o package dependency:build-classpath -DskipTests -pl bench,functions/sweeper -am \
     -Dmdep.outputFile="$OUT/classpath.txt" > "$OUT/build.log" 2>&1) || { tail -30 "$OUT/build.log" >&2; exit 1; }
 fi
