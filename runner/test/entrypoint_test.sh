@@ -494,7 +494,8 @@ for attempt in $(seq 1 20); do
   # between starting gitlab-runner and knowing its pid.
   sleep "0.0$((RANDOM % 9))"
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  # 30 s: a start and an abort take well under a second, but a loaded 2-core machine once needed more than 10.
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   if kill -0 "$pid" 2>/dev/null; then
     lost=$((lost + 1))
     pkill -KILL -f "$work/" 2>/dev/null || true
