@@ -31,6 +31,7 @@ import java.util.Set;
  * @param stuckBeforeRunningTimeout tasks not RUNNING after this long are stopped by the reaper
  * @param guards                    optional project and ref restrictions
  * @param costHints                 optional task size for cost estimates
+ * @param warmPool                  optional scheduled warm pool ({@link WarmPool#OFF} by default)
  */
 public record Environment(
         String name,
@@ -49,7 +50,19 @@ public record Environment(
         Duration maxTaskLifetime,
         Duration stuckBeforeRunningTimeout,
         Guards guards,
-        CostHints costHints) {
+        CostHints costHints,
+        WarmPool warmPool) {
+
+    /** Without a warm pool. */
+    public Environment(String name, Set<String> tags, boolean runUntagged, int priority, String cluster,
+                       String taskDefinition, String containerName, List<String> subnets,
+                       List<String> securityGroups, boolean assignPublicIp, LaunchMode launchMode,
+                       String platformVersion, int maxConcurrentTasks, Duration maxTaskLifetime,
+                       Duration stuckBeforeRunningTimeout, Guards guards, CostHints costHints) {
+        this(name, tags, runUntagged, priority, cluster, taskDefinition, containerName, subnets, securityGroups,
+                assignPublicIp, launchMode, platformVersion, maxConcurrentTasks, maxTaskLifetime,
+                stuckBeforeRunningTimeout, guards, costHints, WarmPool.OFF);
+    }
 
     public Environment {
         TaskNaming.requireEnvironmentName(name);
@@ -67,6 +80,7 @@ public record Environment(
         Objects.requireNonNull(stuckBeforeRunningTimeout, "stuckBeforeRunningTimeout");
         guards = guards == null ? Guards.NONE : guards;
         costHints = costHints == null ? CostHints.NONE : costHints;
+        warmPool = warmPool == null ? WarmPool.OFF : warmPool;
     }
 
     /** {@code startedBy} of this environment's task for a job. */

@@ -32,7 +32,7 @@ public final class EnvironmentParser {
     private static final Set<String> KEYS = Set.of("name", "tags", "runUntagged", "priority", "cluster",
             "taskDefinition", "containerName", "subnets", "securityGroups", "assignPublicIp", "launchMode",
             "platformVersion", "maxConcurrentTasks", "maxTaskLifetime", "stuckBeforeRunningTimeout", "guards",
-            "cost");
+            "cost", "warmPool");
     private static final Set<String> LAUNCH_MODE_KEYS = Set.of("type", "strategy", "spotFallbackToOnDemand");
     private static final Set<String> STRATEGY_KEYS = Set.of("capacityProvider", "base", "weight");
     private static final Set<String> GUARD_KEYS = Set.of("projectIds", "projectPaths", "refPattern");
@@ -202,12 +202,13 @@ public final class EnvironmentParser {
             }
             Guards guards = guards(node.get("guards"));
             CostHints cost = cost(node.get("cost"));
+            WarmPool warmPool = WarmPoolParser.parse(node.get("warmPool"), maxConcurrent, lifetime, this::problem);
             if (problems.size() > problemsBefore) {
                 return null;
             }
             return new Environment(name, tags, runUntagged, priority, cluster, taskDefinition, containerName,
                     subnets, securityGroups, assignPublicIp, launchMode, platformVersion, maxConcurrent, lifetime,
-                    stuck, guards, cost);
+                    stuck, guards, cost, warmPool);
         }
 
         private void problem(String what) {
