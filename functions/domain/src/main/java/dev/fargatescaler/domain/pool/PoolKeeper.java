@@ -2,6 +2,8 @@ package dev.fargatescaler.domain.pool;
 
 import dev.fargatescaler.domain.environment.Environment;
 import dev.fargatescaler.domain.environment.Environments;
+import dev.fargatescaler.domain.environment.EnvironmentsProvider;
+import dev.fargatescaler.domain.environment.EnvironmentsSnapshot;
 import dev.fargatescaler.domain.environment.WarmPool;
 import dev.fargatescaler.domain.errors.PermanentException;
 import dev.fargatescaler.domain.errors.RetryableException;
@@ -70,6 +72,17 @@ public final class PoolKeeper {
             decisions = Map.copyOf(decisions);
             started = Map.copyOf(started);
         }
+    }
+
+    /** One run with the provider's current environments; nothing when none could be loaded yet. */
+    public Result keep(EnvironmentsProvider environments, Budget budget) {
+        EnvironmentsSnapshot known = environments.current();
+        if (!known.available()) {
+            LOG.error("warm pool keeper skipped: the environments are unavailable ({})",
+                    known.unavailable().getMessage());
+            return new Result(Map.of(), Map.of());
+        }
+        return keep(known.environments(), budget);
     }
 
     public Result keep(Environments environments, Budget budget) {
