@@ -146,7 +146,8 @@ public final class SweeperHandler implements RequestStreamHandler {
         ObjectNode node = Json.MAPPER.createObjectNode();
         ObjectNode environments = node.putObject("warmPools");
         result.decisions().forEach((name, d) -> environments.putObject(name).put("decision", d.reason())
-                .put("poolTasks", d.poolTasks()).put("activeTasks", d.activeTasks()).put("target", d.target())
+                .put("poolTasks", d.poolTasks()).put("counted", d.counted()).put("activeTasks", d.activeTasks())
+                .put("target", d.target())
                 .put("started", result.started().getOrDefault(name, 0)));
         return node;
     }

@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * Keeps each environment's warm pool (docs/warm-pool.md), once a minute, from what ECS shows: the environment's
  * tasks that are not stopped, told apart by {@code startedBy} (pool or job, {@link TaskNaming}).
  *
- * <p>The rule: inside a window, start {@code size - poolTasks} pool tasks, within {@code maxConcurrentTasks}
+ * <p>The rule: inside a window, start {@code size - counted} pool tasks, where {@code counted} are the pool
+ * tasks not stopped and younger (since RunTask) than the idle timeout: an older one is either running a job or
+ * about to exit idle, so it is replaced now, one provisioning delay before it would leave a gap. All of it within
+ * {@code maxConcurrentTasks}
  * (pool and job tasks together, the same count the scaler checks) and at most {@link #MAX_LAUNCHES_PER_RUN}
  * launches per run over all environments (Fargate's RunTask rate). Outside the windows, start none and stop
  * none: pool tasks exit by themselves when their idle wait ends (it is cut at the window's end) or after the
@@ -127,10 +130,10 @@ public final class PoolKeeper {
                 }
             }
             started.put(environment.name(), ok);
-            LOG.info("warm pool environment={} decision={} pool_tasks={} active_tasks={} target={} to_start={} "
-                            + "started={} idle_wait_s={}", environment.name(), decision.reason(),
-                    decision.poolTasks(), decision.activeTasks(), decision.target(), decision.toStart(), ok,
-                    wait.toSeconds());
+            LOG.info("warm pool environment={} decision={} pool_tasks={} counted={} active_tasks={} target={} "
+                            + "to_start={} started={} idle_wait_s={}", environment.name(), decision.reason(),
+                    decision.poolTasks(), decision.counted(), decision.activeTasks(), decision.target(),
+                    decision.toStart(), ok, wait.toSeconds());
         }
         return new Result(decisions, started);
     }
@@ -144,7 +147,9 @@ public final class PoolKeeper {
     public static PoolDecision decide(Environment environment, List<ClusterTasks.Task> tasks, Instant now,
                                       int launchesLeft) {
         int pool = 0;
+        int counted = 0;
         int active = 0;
+        WarmPool warmPool = environment.warmPool();
         for (ClusterTasks.Task task : tasks) {
             if ("STOPPED".equals(task.lastStatus()) || "STOPPED".equals(task.desiredStatus())) {
                 continue;
@@ -159,22 +164,27 @@ public final class PoolKeeper {
             active++;
             if (poolOf.isPresent()) {
                 pool++;
+                // A task ECS reports without createdAt (emulators) counts as young.
+                boolean spent = task.createdAt() != null
+                        && Duration.between(task.createdAt(), now).compareTo(warmPool.idleTimeout()) >= 0;
+                if (!spent) {
+                    counted++;
+                }
             }
         }
-        WarmPool warmPool = environment.warmPool();
         if (!warmPool.activeAt(now)) {
-            return new PoolDecision(pool, active, 0, 0, "OutsideWindow");
+            return new PoolDecision(pool, counted, active, 0, 0, "OutsideWindow");
         }
         int target = warmPool.size();
-        int wanted = Math.max(0, target - pool);
+        int wanted = Math.max(0, target - counted);
         if (wanted == 0) {
-            return new PoolDecision(pool, active, target, 0, "Full");
+            return new PoolDecision(pool, counted, active, target, 0, "Full");
         }
         int room = Math.max(0, environment.maxConcurrentTasks() - active);
         int toStart = Math.min(wanted, Math.min(room, Math.max(0, launchesLeft)));
         String reason = toStart == wanted ? "TopUp" : room < wanted && room <= launchesLeft ? "AtLimit"
                 : "LaunchRate";
-        return new PoolDecision(pool, active, target, toStart, reason);
+        return new PoolDecision(pool, counted, active, target, toStart, reason);
     }
 
     private boolean launch(Environment environment, long minute, int slot, Duration wait) {

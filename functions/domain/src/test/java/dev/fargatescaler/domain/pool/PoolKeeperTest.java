@@ -139,7 +139,20 @@ class PoolKeeperTest {
 
         PoolDecision decision = PoolKeeper.decide(environments(3, 10).all().get(0), clusters.tasks, IN_WINDOW, 20);
 
-        assertThat(decision).isEqualTo(new PoolDecision(1, 2, 3, 2, "TopUp"));
+        assertThat(decision).isEqualTo(new PoolDecision(1, 1, 2, 3, 2, "TopUp"));
+    }
+
+    @Test
+    void aPoolTaskOlderThanTheIdleTimeoutIsReplacedBeforeItLeavesAGap() {
+        // Created 300 s before IN_WINDOW (see task()): young. One created 11 minutes ago: running a job or leaving.
+        clusters.tasks.add(task(TaskNaming.poolStartedBy("dev", 1, 1), "RUNNING"));
+        clusters.tasks.add(new ClusterTasks.Task("arn:aws:ecs:eu-south-1:123456789012:task/glfs-dev/old",
+                TaskNaming.poolStartedBy("dev", 1, 2), "glfs:dev", "RUNNING", "RUNNING",
+                IN_WINDOW.minus(Duration.ofMinutes(11)), IN_WINDOW.minus(Duration.ofMinutes(10))));
+
+        PoolDecision decision = PoolKeeper.decide(environments(2, 10).all().get(0), clusters.tasks, IN_WINDOW, 20);
+
+        assertThat(decision).isEqualTo(new PoolDecision(2, 1, 2, 2, 1, "TopUp"));
     }
 
     @Test
@@ -151,7 +164,7 @@ class PoolKeeperTest {
 
         PoolDecision decision = PoolKeeper.decide(environments(3, 4).all().get(0), clusters.tasks, IN_WINDOW, 20);
 
-        assertThat(decision).isEqualTo(new PoolDecision(0, 3, 3, 1, "AtLimit"));
+        assertThat(decision).isEqualTo(new PoolDecision(0, 0, 3, 3, 1, "AtLimit"));
     }
 
     @Test
@@ -168,7 +181,7 @@ class PoolKeeperTest {
 
         PoolKeeper.Result result = keeper(AFTER_WINDOW).keep(environments(2, 10), Budget.UNLIMITED);
 
-        assertThat(result.decisions().get("dev")).isEqualTo(new PoolDecision(1, 1, 0, 0, "OutsideWindow"));
+        assertThat(result.decisions().get("dev")).isEqualTo(new PoolDecision(1, 0, 1, 0, 0, "OutsideWindow"));
         assertThat(ecs.byToken).isEmpty();
     }
 
