@@ -9,6 +9,7 @@ date -u
 uname -sm
 nproc
 uptime
+read -r -a extra <<< "${MAVEN_ARGS:-}"
 mvn -B -ntp -q -pl reliability -am verify -DskipITs -Dtest=WarmDayBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
-  ${MAVEN_ARGS:-} >/dev/null
+  "${extra[@]}" >/dev/null
 cat reliability/target/warm-day-report.txt
