@@ -26,7 +26,7 @@ class ObservabilityContractTest {
     private static final Pattern SEARCH_NAMES = Pattern.compile("MetricName=\\(?(\\\\?\"[A-Za-z]+\\\\?\"(?: OR \\\\?\"[A-Za-z]+\\\\?\")*)");
     private static final Pattern QUOTED = Pattern.compile("\"([A-Za-z]+)\"");
     /** A dimension value a SEARCH expression filters on, e.g. {@code Outcome=\"Idle\"}. */
-    private static final Pattern DIMENSION_VALUE = Pattern.compile("(Environment|Reason|Outcome)=\\\\?\"([A-Za-z]+)\\\\?\"");
+    private static final Pattern DIMENSION_VALUE = Pattern.compile("(Environment|Reason|Outcome|Runner)=\\\\?\"([A-Za-z]+)\\\\?\"");
 
     private static final Map<String, Object> TEMPLATE = Templates.project("template.yaml");
 
@@ -57,10 +57,14 @@ class ObservabilityContractTest {
 
         assertThat(metrics).as("metrics read from the dashboard").contains("Launched", "StartLatency",
                 "EstimatedCost", "LaunchFailed", "TasksStopped", "WebhookQueued", "CatchUpSweepAge",
-                "CatchUpProjects", "JobNotVisible", "CatchUpQueued");
-        assertThat(dimensions).containsExactlyInAnyOrder("Environment", "Reason", "Outcome");
+                "CatchUpProjects", "JobNotVisible", "CatchUpQueued", "JobQueueTime", "JobsStarted");
+        assertThat(dimensions).containsExactlyInAnyOrder("Environment", "Reason", "Outcome", "Runner");
         assertThat(dimensionValues).as("outcomes the dashboard filters on (tasks that ran no job)")
                 .contains("Idle", "RunnerRefused");
+        assertThat(dimensionValues).as("runners the warm-share widget splits by").contains("Warm", "Fresh");
+        assertThat(body).as("time to job widget: p50, p90 and p99 of the queue time")
+                .contains("MetricName=\\\"JobQueueTime\\\"', 'p50'", "MetricName=\\\"JobQueueTime\\\"', 'p90'",
+                        "MetricName=\\\"JobQueueTime\\\"', 'p99'");
         Set<String> emitted = literalsInFunctionCode();
         assertThat(metrics).allSatisfy(m -> assertThat(emitted).as("metric %s is emitted by some function", m).contains(m));
         assertThat(dimensions).allSatisfy(d -> assertThat(emitted).as("dimension %s is used by some function", d).contains(d));

@@ -20,6 +20,8 @@ import dev.fargatescaler.domain.launch.JobLauncher;
 import dev.fargatescaler.domain.launch.LaunchResult;
 import dev.fargatescaler.domain.launch.TaskLaunch;
 import dev.fargatescaler.domain.metrics.RecordingMetrics;
+import dev.fargatescaler.domain.pool.PoolKeeper;
+import dev.fargatescaler.domain.report.PriceTable;
 import dev.fargatescaler.domain.task.TaskNaming;
 import dev.fargatescaler.domain.webhook.RecentDeliveries;
 import dev.fargatescaler.domain.webhook.WebhookAuthenticator;
@@ -27,6 +29,7 @@ import dev.fargatescaler.domain.webhook.WebhookIntake;
 import dev.fargatescaler.scaler.ScalerHandler;
 import dev.fargatescaler.shared.aws.ClientSettings;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import dev.fargatescaler.shared.aws.EcsClusterTasks;
 import dev.fargatescaler.shared.aws.EcsTaskLauncher;
 import dev.fargatescaler.shared.gitlab.GitLabHttpApi;
 import dev.fargatescaler.testkit.TestSecrets;
@@ -145,6 +148,21 @@ class FaultInjectionSuiteTest {
 
     @Test
     void everyPendingJobGetsExactlyOneTaskAndNothingIsLost() throws IOException {
+        run(false);
+    }
+
+    /**
+     * The same, with a warm pool in every environment (docs/warm-pool.md): the keeper (on the same faulty ECS)
+     * tops the pools up every minute, pool tasks take pending jobs of their environment, and a job task whose job
+     * a warm runner took becomes an idle runner. Still no job lost, none started twice, none with two tasks of its
+     * own, none in the wrong environment.
+     */
+    @Test
+    void withWarmPoolsNoJobIsLostOrRunTwice() throws IOException {
+        run(true);
+    }
+
+    private void run(boolean pools) throws IOException {
         int jobCount = Integer.getInteger("reliability.jobs", 1000);
         long seed = Long.getLong("reliability.seed", 20261128L);
         long realStart = System.nanoTime();
@@ -180,16 +198,23 @@ class FaultInjectionSuiteTest {
                         .build())).build();
         CrashingEcs ecs = new CrashingEcs(new EcsTaskLauncher(ecsClient));
 
+        // With pools: a window covering the whole simulated time (28 November 2026 is a Saturday).
+        String pool = pools ? """
+                ,"warmPool":{"size":3,"idleTimeout":"PT10M","timeZone":"UTC",
+                             "windows":[{"days":"MON-SUN","from":"00:00","to":"24:00"}]}""" : "";
         Environments environments = EnvironmentParser.parseArray("""
                 [{"name":"dev","tags":["dev"],"cluster":"glfs-dev","taskDefinition":"glfs-runner-dev",
                   "subnets":["subnet-0d0d0d0d"],"securityGroups":["sg-0d0d0d0d"],"maxConcurrentTasks":60,
-                  "launchMode":{"type":"FARGATE_SPOT","spotFallbackToOnDemand":true}},
+                  "launchMode":{"type":"FARGATE_SPOT","spotFallbackToOnDemand":true}%s},
                  {"name":"staging","tags":["staging"],"cluster":"glfs-staging","taskDefinition":"glfs-runner-staging",
-                  "subnets":["subnet-05050505"],"securityGroups":["sg-05050505"],"maxConcurrentTasks":40},
+                  "subnets":["subnet-05050505"],"securityGroups":["sg-05050505"],"maxConcurrentTasks":40%s},
                  {"name":"production","tags":["production"],"cluster":"glfs-production",
                   "taskDefinition":"glfs-runner-production:7","subnets":["subnet-0f0f0f0f"],
-                  "securityGroups":["sg-0f0f0f0f"],"maxConcurrentTasks":20}]
-                """, "reliability suite");
+                  "securityGroups":["sg-0f0f0f0f"],"maxConcurrentTasks":20%s}]
+                """.formatted(pool, pool, pool), "reliability suite");
+        // The keeper on the sweeper's adapters, against the same faulty ECS.
+        PoolKeeper keeper = new PoolKeeper(new EcsClusterTasks(ecsClient), new EcsTaskLauncher(ecsClient),
+                new RecordingMetrics(), PriceTable.DEFAULT, clock);
 
         SimulatedSqs sqs = new SimulatedSqs(clock, new Random(seed + 3), VISIBILITY_TIMEOUT, MAX_RECEIVE_COUNT, 0.03);
         RecordingMetrics metrics = new RecordingMetrics();
@@ -233,9 +258,14 @@ class FaultInjectionSuiteTest {
         Collections.shuffle(deliveries, random);
         deliveries.sort((a, b) -> a.at().compareTo(b.at()));
 
-        // The runners: a task takes its job 40 s after launch and finishes it 1 to 10 minutes later.
+        // The runners: a task takes its job 40 s after launch and finishes it 1 to 10 minutes later. With pools, a
+        // task takes the first pending job of its environment (a pool task has no job of its own; a job task whose
+        // job a warm runner took becomes an idle runner), and waits up to its idle timeout for one.
         record RunnerEvent(Instant at, String taskArn, long jobId, boolean finish) {
         }
+        Map<Long, Integer> runs = new HashMap<>();
+        int warmTakes = 0;
+        long lastKeeperMinute = -1;
         PriorityQueue<RunnerEvent> runnerEvents = new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
         Set<String> seenTasks = new HashSet<>();
         Map<String, Integer> httpStatuses = new LinkedHashMap<>();
@@ -251,12 +281,41 @@ class FaultInjectionSuiteTest {
                 httpStatuses.merge(Integer.toString(status), 1, Integer::sum);
                 assertThat(status).isLessThan(500);
             }
+            if (pools && now.getEpochSecond() / 60 != lastKeeperMinute) {
+                lastKeeperMinute = now.getEpochSecond() / 60;
+                keeper.keep(environments, dev.fargatescaler.domain.lifecycle.Budget.UNLIMITED);
+            }
             while (!runnerEvents.isEmpty() && !runnerEvents.peek().at().isAfter(now)) {
                 RunnerEvent event = runnerEvents.poll();
-                GitLabWorld.Job job = gitlab.job(event.jobId());
+                GitLabWorld.Job job = event.jobId() > 0 ? gitlab.job(event.jobId()) : null;
+                if (!event.finish() && pools && (job == null || !"pending".equals(job.status))) {
+                    String env = fakeEcs.tasks().stream().filter(t -> t.arn.equals(event.taskArn())).findFirst()
+                            .orElseThrow().group.substring(TaskNaming.GROUP_PREFIX.length());
+                    GitLabWorld.Job other = gitlab.jobs().stream()
+                            .filter(j -> j.tag.equals(env) && "pending".equals(j.status))
+                            .min(java.util.Comparator.comparingLong(j -> j.id)).orElse(null);
+                    if (other != null) {
+                        other.status = "running";
+                        runs.merge(other.id, 1, Integer::sum);
+                        if (job == null) {
+                            warmTakes++;
+                        }
+                        runnerEvents.add(new RunnerEvent(now.plusSeconds(60 + random.nextInt(540)), event.taskArn(),
+                                other.id, true));
+                    } else {
+                        // No job: the idle timeout passes (pool tasks and, in a window, job tasks wait 10 min).
+                        runnerEvents.add(new RunnerEvent(now.plusSeconds(600), event.taskArn(), 0, true));
+                    }
+                    continue;
+                }
+                if (event.finish() && job == null) {
+                    fakeEcs.stop(event.taskArn());
+                    continue;
+                }
                 if (!event.finish()) {
                     if ("pending".equals(job.status)) {
                         job.status = "running";
+                        runs.merge(job.id, 1, Integer::sum);
                         runnerEvents.add(new RunnerEvent(now.plusSeconds(60 + random.nextInt(540)), event.taskArn(),
                                 event.jobId(), true));
                     } else {
@@ -291,11 +350,11 @@ class FaultInjectionSuiteTest {
                     crashedInvocations++;
                 }
                 ecs.armed = false;
-                for (FakeEcs.Task task : fakeEcs.tasks()) {
-                    if (seenTasks.add(task.arn)) {
-                        long jobId = TaskNaming.parseStartedBy(task.startedBy).orElseThrow().jobId();
-                        runnerEvents.add(new RunnerEvent(clock.instant().plusSeconds(40), task.arn, jobId, false));
-                    }
+            }
+            for (FakeEcs.Task task : fakeEcs.tasks()) {
+                if (seenTasks.add(task.arn)) {
+                    long jobId = TaskNaming.parseStartedBy(task.startedBy).map(TaskNaming.JobTask::jobId).orElse(0L);
+                    runnerEvents.add(new RunnerEvent(clock.instant().plusSeconds(40), task.arn, jobId, false));
                 }
             }
             if (worked) {
@@ -309,6 +368,10 @@ class FaultInjectionSuiteTest {
             if (!runnerEvents.isEmpty()) {
                 upcoming.add(runnerEvents.peek().at());
             }
+            if (pools && (next < deliveries.size() || !sqs.nextVisibleAt().isEmpty()
+                    || gitlab.jobs().stream().anyMatch(j -> "pending".equals(j.status)))) {
+                upcoming.add(Instant.ofEpochSecond((clock.instant().getEpochSecond() / 60 + 1) * 60));
+            }
             sqs.nextVisibleAt().ifPresent(upcoming::add);
             if (upcoming.isEmpty()) {
                 break;
@@ -320,11 +383,17 @@ class FaultInjectionSuiteTest {
         // Outcome per job.
         Map<Long, Integer> tasksPerJob = new HashMap<>();
         Map<Long, String> clusterOfJob = new HashMap<>();
+        int poolTasks = 0;
         for (FakeEcs.Task task : fakeEcs.tasks()) {
+            if (TaskNaming.isPoolTask(task.startedBy)) {
+                poolTasks++;
+                continue;
+            }
             long jobId = TaskNaming.parseStartedBy(task.startedBy).orElseThrow().jobId();
             tasksPerJob.merge(jobId, 1, Integer::sum);
             clusterOfJob.put(jobId, task.cluster);
         }
+        int ranTwice = (int) runs.values().stream().filter(n -> n > 1).count();
         int duplicated = 0;
         int lost = 0;
         int wronglyStarted = 0;
@@ -335,7 +404,8 @@ class FaultInjectionSuiteTest {
                 wronglyStarted += count;
             } else {
                 duplicated += Math.max(0, count - 1);
-                if (count == 0 || !"success".equals(job.status)) {
+                // With pools a warm runner may take a job before the scaler launches its task: then it has none.
+                if ((count == 0 && !pools) || !"success".equals(job.status)) {
                     lost++;
                 }
                 if (count > 0 && !clusterOfJob.get(job.id).endsWith("cluster/glfs-" + job.tag)) {
@@ -343,7 +413,7 @@ class FaultInjectionSuiteTest {
                 }
             }
         }
-        int launched = fakeEcs.tasks().size();
+        int launched = fakeEcs.tasks().size() - poolTasks;
         double realSeconds = (System.nanoTime() - realStart) / 1e9;
         String report = String.format(
                 "reliability: jobs=%d (must run %d, canceled/finished before launch %d), webhook deliveries=%d %s, "
@@ -351,15 +421,16 @@ class FaultInjectionSuiteTest {
                         + "ECS faults injected: throttling=%d 5xx=%d capacity=%d (RunTask calls %d), "
                         + "GitLab faults injected: 429=%d 5xx=%d (of %d calls), tasks launched=%d, lost=%d, "
                         + "duplicated=%d, started for finished/canceled jobs=%d, misrouted=%d, dead-lettered=%d, "
-                        + "virtual time=%s, real time=%.1f s, seed=%d",
+                        + "virtual time=%s, real time=%.1f s, seed=%d, pools=%s (pool tasks %d, jobs taken warm %d, "
+                        + "run twice %d)",
                 jobCount, jobCount - mustNotRun.size(), mustNotRun.size(), deliveries.size(), httpStatuses,
                 invocations, crashedInvocations, sqs.redeliveries(), sqs.visibilityChanges(),
                 fakeEcs.injected("Throttling"), fakeEcs.injected("ServerError"), fakeEcs.injected("Capacity"),
                 fakeEcs.calls("RunTask"), gitlab.injected429(), gitlab.injected5xx(), gitlab.calls(), launched, lost,
                 duplicated, wronglyStarted, misrouted, sqs.deadLetters().size(),
-                Duration.between(START, clock.instant()), realSeconds, seed);
+                Duration.between(START, clock.instant()), realSeconds, seed, pools, poolTasks, warmTakes, ranTwice);
         System.out.println(report);
-        Path out = Path.of("target", "reliability-report.txt");
+        Path out = Path.of("target", pools ? "reliability-report-pools.txt" : "reliability-report.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report + System.lineSeparator(), StandardCharsets.UTF_8);
 
@@ -371,7 +442,14 @@ class FaultInjectionSuiteTest {
         assertThat(duplicated).as("jobs with more than one task").isZero();
         assertThat(wronglyStarted).as("tasks for jobs that finished or were canceled before launch").isZero();
         assertThat(misrouted).as("tasks in the wrong environment").isZero();
-        assertThat(launched).isEqualTo(jobCount - mustNotRun.size());
+        assertThat(ranTwice).as("jobs run twice").isZero();
+        if (pools) {
+            assertThat(poolTasks).as("the keeper started pool tasks").isPositive();
+            assertThat(warmTakes).as("warm runners took jobs").isPositive();
+            assertThat(launched).isLessThanOrEqualTo(jobCount - mustNotRun.size());
+        } else {
+            assertThat(launched).isEqualTo(jobCount - mustNotRun.size());
+        }
 
         // The faults really happened.
         assertThat(fakeEcs.injected("Throttling")).isPositive();
@@ -391,6 +469,10 @@ class FaultInjectionSuiteTest {
                 .isEqualTo(sqs.sent());
         assertThat(metrics.sum("WebhookReceived")).isEqualTo(deliveries.size());
         assertThat(metrics.sum("WebhookRejected")).isZero();
+        if (pools) {
+            // Jobs a warm runner took before the scaler looked are NoLongerPending, not launched.
+            return;
+        }
         for (String env : ENVIRONMENTS) {
             long expected = gitlab.jobs().stream()
                     .filter(j -> j.tag.equals(env) && !mustNotRun.contains(j.id)).count();

@@ -1,5 +1,7 @@
 package dev.fargatescaler.sweeper;
 
+import dev.fargatescaler.domain.errors.ConfigurationException;
+import dev.fargatescaler.domain.report.PriceTable;
 import dev.fargatescaler.shared.config.EnvReader;
 import dev.fargatescaler.shared.config.EnvironmentsLoader;
 import dev.fargatescaler.shared.config.GitLabSettings;
@@ -32,11 +34,12 @@ import java.util.List;
  *                       less time left than this
  * @param secretTtl      {@code SECRET_CACHE_TTL_SECONDS} (default 300)
  * @param metricsNamespace {@code POWERTOOLS_METRICS_NAMESPACE} (default {@code GitLabFargateScaler})
+ * @param prices         {@code PRICE_TABLE} (as for the reporter): the warm pools' cost per day
  */
 public record SweeperConfig(EnvironmentsLoader.Source environments, String projectsTable, List<Long> projectIds,
                             Duration activeWindow, GitLabSettings gitLab, String queueUrl, int maxPages,
                             int maxPagesPerProject, int maxJobs, Duration timeReserve, Duration secretTtl,
-                            String metricsNamespace) {
+                            String metricsNamespace, PriceTable prices) {
 
     static final int MAX_PROJECTS = 1000;
     /** The most discovered projects one run reads from the table. */
@@ -63,9 +66,15 @@ public record SweeperConfig(EnvironmentsLoader.Source environments, String proje
         Duration reserve = env.seconds("SWEEP_TIME_RESERVE_SECONDS", Duration.ofSeconds(10), 1, 600);
         Duration ttl = env.seconds("SECRET_CACHE_TTL_SECONDS", Duration.ofMinutes(5), 0, 86_400);
         String namespace = env.optional("POWERTOOLS_METRICS_NAMESPACE", "GitLabFargateScaler");
+        PriceTable prices = PriceTable.DEFAULT;
+        try {
+            prices = PriceTable.parse(env.optional("PRICE_TABLE", null));
+        } catch (ConfigurationException e) {
+            e.problems().forEach(p -> env.problem("PRICE_TABLE: " + p));
+        }
         env.validate();
         return new SweeperConfig(environments, table, projects, Duration.ofDays(activeDays), gitLab, queueUrl,
-                maxPages, maxPagesPerProject, maxJobs, reserve, ttl, namespace);
+                maxPages, maxPagesPerProject, maxJobs, reserve, ttl, namespace, prices);
     }
 
     private static List<Long> projectIds(EnvReader env, String value) {

@@ -14,6 +14,7 @@ import dev.fargatescaler.domain.lifecycle.CatchUpProjects;
 import dev.fargatescaler.domain.lifecycle.Reaper;
 import dev.fargatescaler.domain.lifecycle.Sweeper;
 import dev.fargatescaler.domain.metrics.Metrics;
+import dev.fargatescaler.domain.pool.PoolKeeper;
 import dev.fargatescaler.domain.routing.Router;
 import dev.fargatescaler.domain.webhook.JobQueue;
 import dev.fargatescaler.shared.aws.DynamoDbProjectRegistry;
@@ -37,7 +38,13 @@ public final class SweeperHandler implements RequestStreamHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SweeperHandler.class);
 
+    /** The {@code Input} of the warm-pool keeper's 1-minute schedule (template.yaml, docs/warm-pool.md). */
+    public static final String KEEP_WARM_POOLS = "keep-warm-pools";
+    /** A keeper run stops launching after this long, well before the next one starts. */
+    static final Duration KEEPER_RUN_LIMIT = Duration.ofSeconds(40);
+
     private final Sweeper sweeper;
+    private final WarmPools pools;
     private final Metrics metrics;
     private final Duration timeReserve;
     /** Strong reference: org.crac holds registered resources weakly. Null unless built by Lambda. */
@@ -75,7 +82,13 @@ public final class SweeperHandler implements RequestStreamHandler {
     }
 
     private SweeperHandler(FunctionWiring wiring, SweeperConfig config, Metrics metrics, boolean snapStart) {
-        this(wire(config, wiring, metrics), metrics, config.timeReserve());
+        this(wiring, config, metrics, wiring.environments(config.environments(), metrics), snapStart);
+    }
+
+    private SweeperHandler(FunctionWiring wiring, SweeperConfig config, Metrics metrics,
+                           EnvironmentsProvider environments, boolean snapStart) {
+        this(wire(config, wiring, metrics, environments), pools(config, wiring, metrics, environments), metrics,
+                config.timeReserve());
         if (snapStart) {
             this.priming = wiring.snapStart("sweeper", () -> { });
         }
@@ -83,6 +96,12 @@ public final class SweeperHandler implements RequestStreamHandler {
 
     /** For tests and local mode: the domain service with its ports already wired. */
     public SweeperHandler(Sweeper sweeper, Metrics metrics, Duration timeReserve) {
+        this(sweeper, null, metrics, timeReserve);
+    }
+
+    /** As above, with the warm-pool keeper the 1-minute schedule runs (null: that schedule is refused). */
+    public SweeperHandler(Sweeper sweeper, WarmPools pools, Metrics metrics, Duration timeReserve) {
+        this.pools = pools;
         this.sweeper = Objects.requireNonNull(sweeper);
         this.metrics = Objects.requireNonNull(metrics);
         this.timeReserve = Objects.requireNonNull(timeReserve);
@@ -91,6 +110,10 @@ public final class SweeperHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = Json.MAPPER.readTree(input);
+        if (event != null && KEEP_WARM_POOLS.equals(event.path("action").asText(null))) {
+            Json.MAPPER.writeValue(output, keepWarmPools(context));
+            return;
+        }
         Budget budget = context == null
                 ? Budget.UNLIMITED
                 : () -> context.getRemainingTimeInMillis() < timeReserve.toMillis();
@@ -104,6 +127,39 @@ public final class SweeperHandler implements RequestStreamHandler {
             }
         });
         Json.MAPPER.writeValue(output, summary(result));
+    }
+
+    private ObjectNode keepWarmPools(Context context) {
+        if (pools == null) {
+            throw new IllegalStateException("the warm-pool keeper is not wired in this handler");
+        }
+        long start = System.nanoTime();
+        Budget budget = () -> System.nanoTime() - start > KEEPER_RUN_LIMIT.toNanos()
+                || context != null && context.getRemainingTimeInMillis() < timeReserve.toMillis();
+        PoolKeeper.Result result = LambdaLogging.withLogging(context, () -> {
+            try {
+                return pools.keeper().keep(pools.environments(), budget);
+            } finally {
+                metrics.flush();
+            }
+        });
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        ObjectNode environments = node.putObject("warmPools");
+        result.decisions().forEach((name, d) -> environments.putObject(name).put("decision", d.reason())
+                .put("poolTasks", d.poolTasks()).put("counted", d.counted()).put("activeTasks", d.activeTasks())
+                .put("target", d.target())
+                .put("started", result.started().getOrDefault(name, 0)));
+        return node;
+    }
+
+    /** The keeper and the environments it reads (the same provider as the sweep's). */
+    public record WarmPools(PoolKeeper keeper, EnvironmentsProvider environments) {
+    }
+
+    static WarmPools pools(SweeperConfig config, FunctionWiring wiring, Metrics metrics,
+                           EnvironmentsProvider environments) {
+        return new WarmPools(new PoolKeeper(wiring.clusterTasks(), wiring.poolLaunches(), metrics, config.prices(),
+                wiring.clock()), environments);
     }
 
     static ObjectNode summary(Sweeper.Result result) {
@@ -125,8 +181,8 @@ public final class SweeperHandler implements RequestStreamHandler {
         return node;
     }
 
-    private static Sweeper wire(SweeperConfig config, FunctionWiring wiring, Metrics metrics) {
-        EnvironmentsProvider environments = wiring.environments(config.environments(), metrics);
+    private static Sweeper wire(SweeperConfig config, FunctionWiring wiring, Metrics metrics,
+                                EnvironmentsProvider environments) {
         LOG.info("sweeper configured with catch-up discovery {} and {} listed project(s)",
                 config.projectsTable() == null ? "off" : "on (" + config.projectsTable() + ")",
                 config.projectIds().size());

@@ -1,6 +1,7 @@
 package dev.fargatescaler.webhook;
 
 import dev.fargatescaler.shared.config.EnvReader;
+import dev.fargatescaler.shared.config.EnvironmentsLoader;
 import java.time.Duration;
 
 /**
@@ -16,9 +17,17 @@ import java.time.Duration;
  * @param projectsTable    {@code PROJECTS_TABLE}: the DynamoDB table where the project of every authenticated Job
  *                         Hook is recorded for the sweeper's catch-up; empty turns that off
  * @param metricsNamespace {@code POWERTOOLS_METRICS_NAMESPACE} (default {@code GitLabFargateScaler})
+ * @param environments     {@code ENVIRONMENTS} or {@code ENVIRONMENTS_SSM_PATH} (as for the scaler), optional:
+ *                         with them the queue time of {@code running} jobs is recorded per environment, without
+ *                         them as a total only; null when neither is set
  */
 public record WebhookConfig(String queueUrl, String tokenSecret, String signingSecret, Duration secretTtl,
-                            String metricsNamespace, String projectsTable) {
+                            String metricsNamespace, String projectsTable, EnvironmentsLoader.Source environments) {
+
+    public WebhookConfig(String queueUrl, String tokenSecret, String signingSecret, Duration secretTtl,
+                         String metricsNamespace, String projectsTable) {
+        this(queueUrl, tokenSecret, signingSecret, secretTtl, metricsNamespace, projectsTable, null);
+    }
 
     public static WebhookConfig load(EnvReader env) {
         String queueUrl = env.required("JOB_QUEUE_URL");
@@ -31,7 +40,10 @@ public record WebhookConfig(String queueUrl, String tokenSecret, String signingS
         Duration ttl = env.seconds("SECRET_CACHE_TTL_SECONDS", Duration.ofMinutes(5), 0, 86_400);
         String namespace = env.optional("POWERTOOLS_METRICS_NAMESPACE", "GitLabFargateScaler");
         String projectsTable = env.optional("PROJECTS_TABLE", null);
+        boolean hasEnvironments = env.optional(EnvironmentsLoader.INLINE, null) != null
+                || env.optional(EnvironmentsLoader.SSM_PATH, null) != null;
+        EnvironmentsLoader.Source environments = hasEnvironments ? EnvironmentsLoader.source(env) : null;
         env.validate();
-        return new WebhookConfig(queueUrl, token, signing, ttl, namespace, projectsTable);
+        return new WebhookConfig(queueUrl, token, signing, ttl, namespace, projectsTable, environments);
     }
 }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.domain.metrics.Metrics;
+import dev.fargatescaler.domain.timetojob.QueueTimes;
 import dev.fargatescaler.domain.webhook.CachingSecretSource;
 import dev.fargatescaler.domain.webhook.ProjectActivity;
 import dev.fargatescaler.domain.webhook.RecentDeliveries;
@@ -138,9 +139,13 @@ public final class WebhookHandler implements RequestStreamHandler {
         Metrics metrics = wiring.metrics(config.metricsNamespace());
         DynamoDbProjectRegistry projects = config.projectsTable() == null ? null
                 : wiring.projectsForWebhook(config.projectsTable());
+        // Time to job: no GitLab call; with environments configured, one SSM read per refresh period (and after
+        // each SnapStart restore), through the same provider as the other functions (FunctionWiring).
+        QueueTimes queueTimes = new QueueTimes(config.environments() == null ? null
+                : wiring.environments(config.environments(), metrics), metrics);
         WebhookIntake intake = new WebhookIntake(authenticator, queue, metrics,
                 new RecentDeliveries(10_000, WebhookAuthenticator.TIMESTAMP_TOLERANCE, clock),
-                projectActivity(projects, metrics, clock));
+                projectActivity(projects, metrics, clock), queueTimes);
         return new Wiring(config, secretSource, queue, intake, metrics, clock, projects);
     }
 

@@ -37,8 +37,14 @@ public record EventSources(List<Route> routes, List<QueueSource> queues, List<Ru
     public record RuleSource(String function, Object pattern) {
     }
 
-    /** {@code Schedule}/{@code ScheduleV2} with a {@code rate(...)} expression. */
-    public record ScheduleSource(String function, Duration rate, String expression) {
+    /**
+     * {@code Schedule}/{@code ScheduleV2} with a {@code rate(...)} expression.
+     *
+     * @param input the schedule's {@code Input}: EventBridge then sends this JSON instead of the scheduled event
+     *              (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-schedule.html);
+     *              null without one
+     */
+    public record ScheduleSource(String function, Duration rate, String expression, String input) {
     }
 
     private static final Pattern RATE = Pattern.compile("rate\\((\\d+)\\s+(minute|minutes|hour|hours|day|days)\\)");
@@ -81,7 +87,15 @@ public record EventSources(List<Route> routes, List<QueueSource> queues, List<Ru
                     case "Schedule", "ScheduleV2" -> {
                         String expression = intrinsics.resolveString(
                                 props.getOrDefault("Schedule", props.get("ScheduleExpression")));
-                        schedules.add(new ScheduleSource(id, rate(expression), expression));
+                        // A schedule whose State resolves to DISABLED (or Enabled to false) never fires.
+                        Object state = props.containsKey("State") ? intrinsics.resolve(props.get("State")) : null;
+                        Object enabled = props.containsKey("Enabled") ? intrinsics.resolve(props.get("Enabled")) : null;
+                        if ("DISABLED".equals(String.valueOf(state)) || "false".equals(String.valueOf(enabled))) {
+                            continue;
+                        }
+                        Object input = props.containsKey("Input") ? intrinsics.resolve(props.get("Input")) : null;
+                        schedules.add(new ScheduleSource(id, rate(expression), expression,
+                                input == null ? null : String.valueOf(input)));
                     }
                     default -> {
                         // Other sources (S3, SNS...) are not used by this product.

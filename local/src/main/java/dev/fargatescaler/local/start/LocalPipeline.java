@@ -191,7 +191,8 @@ public final class LocalPipeline implements AutoCloseable {
             return t;
         });
         for (EventSources.ScheduleSource s : sources.schedules()) {
-            Duration every = options.sweepEvery() != null ? options.sweepEvery() : s.rate();
+            // The sweep period can be shortened here; a schedule with its own Input (the warm-pool keeper) keeps its rate.
+            Duration every = options.sweepEvery() != null && s.input() == null ? options.sweepEvery() : s.rate();
             scheduler.scheduleAtFixedRate(() -> runSchedule(s), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
             monitor.info("setup", s.expression() + " -> " + s.function() + " (every " + every.toSeconds() + " s here)");
         }
@@ -224,9 +225,11 @@ public final class LocalPipeline implements AutoCloseable {
             return;
         }
         try {
-            byte[] event = dev.fargatescaler.domain.json.Json.MAPPER.writeValueAsBytes(ScheduledEvents.scheduled(
-                    target.region().id(), target.accountId(),
-                    deployment.stack().ids().name(schedule.function()) + "-schedule", Instant.now()));
+            byte[] event = schedule.input() != null
+                    ? schedule.input().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : dev.fargatescaler.domain.json.Json.MAPPER.writeValueAsBytes(ScheduledEvents.scheduled(
+                            target.region().id(), target.accountId(),
+                            deployment.stack().ids().name(schedule.function()) + "-schedule", Instant.now()));
             FunctionWorker.Result result = functions.get(schedule.function()).invoke(event);
             if (!result.ok()) {
                 monitor.functionError(schedule.function(), result.payloadText());

@@ -35,6 +35,7 @@ import java.util.Set;
  *                                  through a role ({@link AccountAccess})
  * @param sizeClasses               job-size classes: runners of their own in GitLab (tags, token) whose tasks run
  *                                  here with another task size (see {@link SizeClass}); empty for none
+ * @param warmPool                  optional scheduled warm pool ({@link WarmPool#OFF} by default)
  */
 public record Environment(
         String name,
@@ -55,9 +56,10 @@ public record Environment(
         Guards guards,
         CostHints costHints,
         AccountAccess account,
-        List<SizeClass> sizeClasses) {
+        List<SizeClass> sizeClasses,
+        WarmPool warmPool) {
 
-    /** An environment in the control plane's own account, without size classes. */
+    /** An environment in the control plane's own account, without size classes or warm pool. */
     public Environment(String name, Set<String> tags, boolean runUntagged, int priority, String cluster,
                        String taskDefinition, String containerName, List<String> subnets,
                        List<String> securityGroups, boolean assignPublicIp, LaunchMode launchMode,
@@ -65,10 +67,10 @@ public record Environment(
                        Duration stuckBeforeRunningTimeout, Guards guards, CostHints costHints) {
         this(name, tags, runUntagged, priority, cluster, taskDefinition, containerName, subnets, securityGroups,
                 assignPublicIp, launchMode, platformVersion, maxConcurrentTasks, maxTaskLifetime,
-                stuckBeforeRunningTimeout, guards, costHints, AccountAccess.OWN, List.of());
+                stuckBeforeRunningTimeout, guards, costHints, AccountAccess.OWN, List.of(), WarmPool.OFF);
     }
 
-    /** An environment reached through {@code account}, without size classes. */
+    /** An environment reached through {@code account}, without size classes or warm pool. */
     public Environment(String name, Set<String> tags, boolean runUntagged, int priority, String cluster,
                        String taskDefinition, String containerName, List<String> subnets,
                        List<String> securityGroups, boolean assignPublicIp, LaunchMode launchMode,
@@ -77,7 +79,7 @@ public record Environment(
                        AccountAccess account) {
         this(name, tags, runUntagged, priority, cluster, taskDefinition, containerName, subnets, securityGroups,
                 assignPublicIp, launchMode, platformVersion, maxConcurrentTasks, maxTaskLifetime,
-                stuckBeforeRunningTimeout, guards, costHints, account, List.of());
+                stuckBeforeRunningTimeout, guards, costHints, account, List.of(), WarmPool.OFF);
     }
 
     /** An environment in the control plane's own account, with size classes. */
@@ -89,7 +91,31 @@ public record Environment(
                        List<SizeClass> sizeClasses) {
         this(name, tags, runUntagged, priority, cluster, taskDefinition, containerName, subnets, securityGroups,
                 assignPublicIp, launchMode, platformVersion, maxConcurrentTasks, maxTaskLifetime,
-                stuckBeforeRunningTimeout, guards, costHints, AccountAccess.OWN, sizeClasses);
+                stuckBeforeRunningTimeout, guards, costHints, AccountAccess.OWN, sizeClasses, WarmPool.OFF);
+    }
+
+    /** An environment in the control plane's own account, with a warm pool. */
+    public Environment(String name, Set<String> tags, boolean runUntagged, int priority, String cluster,
+                       String taskDefinition, String containerName, List<String> subnets,
+                       List<String> securityGroups, boolean assignPublicIp, LaunchMode launchMode,
+                       String platformVersion, int maxConcurrentTasks, Duration maxTaskLifetime,
+                       Duration stuckBeforeRunningTimeout, Guards guards, CostHints costHints,
+                       WarmPool warmPool) {
+        this(name, tags, runUntagged, priority, cluster, taskDefinition, containerName, subnets, securityGroups,
+                assignPublicIp, launchMode, platformVersion, maxConcurrentTasks, maxTaskLifetime,
+                stuckBeforeRunningTimeout, guards, costHints, AccountAccess.OWN, List.of(), warmPool);
+    }
+
+    /** An environment reached through {@code account}, with size classes, without warm pool. */
+    public Environment(String name, Set<String> tags, boolean runUntagged, int priority, String cluster,
+                       String taskDefinition, String containerName, List<String> subnets,
+                       List<String> securityGroups, boolean assignPublicIp, LaunchMode launchMode,
+                       String platformVersion, int maxConcurrentTasks, Duration maxTaskLifetime,
+                       Duration stuckBeforeRunningTimeout, Guards guards, CostHints costHints,
+                       AccountAccess account, List<SizeClass> sizeClasses) {
+        this(name, tags, runUntagged, priority, cluster, taskDefinition, containerName, subnets, securityGroups,
+                assignPublicIp, launchMode, platformVersion, maxConcurrentTasks, maxTaskLifetime,
+                stuckBeforeRunningTimeout, guards, costHints, account, sizeClasses, WarmPool.OFF);
     }
 
     public Environment {
@@ -110,13 +136,14 @@ public record Environment(
         costHints = costHints == null ? CostHints.NONE : costHints;
         account = account == null ? AccountAccess.OWN : account;
         sizeClasses = sizeClasses == null ? List.of() : List.copyOf(sizeClasses);
+        warmPool = warmPool == null ? WarmPool.OFF : warmPool;
     }
 
     /** This environment in another account, reached through {@code access}. */
     public Environment inAccount(AccountAccess access) {
         return new Environment(name, tags, runUntagged, priority, cluster, taskDefinition, containerName, subnets,
                 securityGroups, assignPublicIp, launchMode, platformVersion, maxConcurrentTasks, maxTaskLifetime,
-                stuckBeforeRunningTimeout, guards, costHints, access, sizeClasses);
+                stuckBeforeRunningTimeout, guards, costHints, access, sizeClasses, warmPool);
     }
 
     /** The size class of this name, if the environment has one. */

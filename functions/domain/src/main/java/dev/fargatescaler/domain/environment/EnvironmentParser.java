@@ -32,7 +32,7 @@ public final class EnvironmentParser {
     private static final Set<String> KEYS = Set.of("name", "tags", "runUntagged", "priority", "cluster",
             "taskDefinition", "containerName", "subnets", "securityGroups", "assignPublicIp", "launchMode",
             "platformVersion", "maxConcurrentTasks", "maxTaskLifetime", "stuckBeforeRunningTimeout", "guards",
-            "cost", "assumeRole", "sizeClasses");
+            "cost", "assumeRole", "sizeClasses", "warmPool");
     private static final Set<String> LAUNCH_MODE_KEYS = Set.of("type", "strategy", "spotFallbackToOnDemand");
     private static final Set<String> STRATEGY_KEYS = Set.of("capacityProvider", "base", "weight");
     private static final Set<String> GUARD_KEYS = Set.of("projectIds", "projectPaths", "refPattern");
@@ -206,12 +206,13 @@ public final class EnvironmentParser {
             AccountAccess account = assumeRole(node.get("assumeRole"), cluster, taskDefinition);
             List<SizeClass> sizeClasses = SizeClassParser.parse(node.get("sizeClasses"), tags, platformVersion,
                     this::problem);
+            WarmPool warmPool = WarmPoolParser.parse(node.get("warmPool"), maxConcurrent, lifetime, this::problem);
             if (problems.size() > problemsBefore) {
                 return null;
             }
             return new Environment(name, tags, runUntagged, priority, cluster, taskDefinition, containerName,
                     subnets, securityGroups, assignPublicIp, launchMode, platformVersion, maxConcurrent, lifetime,
-                    stuck, guards, cost, account, sizeClasses);
+                    stuck, guards, cost, account, sizeClasses, warmPool);
         }
 
         private void problem(String what) {

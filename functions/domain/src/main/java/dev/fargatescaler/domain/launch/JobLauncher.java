@@ -21,6 +21,7 @@ import dev.fargatescaler.domain.job.PendingJobCodec;
 import dev.fargatescaler.domain.metrics.MetricUnit;
 import dev.fargatescaler.domain.metrics.Metrics;
 import dev.fargatescaler.domain.report.LaunchHints;
+import dev.fargatescaler.domain.pool.PoolKeeper;
 import dev.fargatescaler.domain.routing.RoutableJob;
 import dev.fargatescaler.domain.routing.Router;
 import dev.fargatescaler.domain.routing.RoutingDecision;
@@ -454,6 +455,11 @@ public final class JobLauncher {
             hints.put(LaunchHints.SIZE_CLASS, sizeClass.name());
             hints.put(LaunchHints.TOKEN_VARIABLE, sizeClass.tokenVariable());
         }
+        // During a warm-pool window the job's task waits as long as a pool task: when a warm runner took the job,
+        // this task becomes the next idle runner (docs/warm-pool.md). Decided by when the job was received, not
+        // by the clock, so that a retried RunTask is identical (its clientToken holds only then).
+        target.warmPool().idleWait(job.receivedAt(), PoolKeeper.MIN_IDLE_WAIT)
+                .ifPresent(wait -> hints.put("RUNNER_WAIT_TIMEOUT", Long.toString(wait.toSeconds())));
         return new TaskLaunch(target, target.startedBy(job.projectId(), job.jobId()), target.group(), token,
                 onDemand, tags, hints, sizeClass == null ? null : sizeClass.size());
     }

@@ -109,8 +109,11 @@ public final class Reaper {
                 if (!seen.add(task.taskArn())) {
                     continue;
                 }
+                // Warm-pool tasks are judged like job tasks: an idle one is RUNNING within its lifetime, not stuck.
                 Optional<Environment> environment = TaskNaming.parseStartedBy(task.startedBy())
-                        .flatMap(j -> environments.named(j.environment()))
+                        .map(TaskNaming.JobTask::environment)
+                        .or(() -> TaskNaming.poolEnvironment(task.startedBy()))
+                        .flatMap(environments::named)
                         .filter(e -> location(e).equals(cluster.getKey()));
                 if (environment.isEmpty()) {
                     // A task of an environment that was removed from the configuration, or of another

@@ -37,6 +37,8 @@ public record TaskReport(
         put(f, "job_id", jobId);
         put(f, "attempt", attempt);
         put(f, "size_class", LaunchHints.sizeClass(task));
+        // A warm-pool task is idle capacity: it ran no particular job, maybe one that came while it waited.
+        put(f, "task_kind", dev.fargatescaler.domain.task.TaskNaming.isPoolTask(task.startedBy()) ? "warm-pool" : "job");
         put(f, "outcome", classification.outcome().metricName());
         put(f, "reason", classification.reason());
         put(f, "ran_job", classification.ranJob());

@@ -33,6 +33,12 @@ import org.slf4j.MDC;
 public final class TaskReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskReporter.class);
+    /** Jobs run, by whether a warm-pool task ({@value #WARM}) or a task started for a job ({@value #FRESH}) ran it. */
+    public static final String JOBS_STARTED = "JobsStarted";
+    public static final String WARM = "Warm";
+    public static final String FRESH = "Fresh";
+    /** What warm-pool tasks cost (idle time included), also counted in {@code EstimatedCost}. */
+    public static final String WARM_POOL_COST = "WarmPoolCost";
     private static final String[] MDC_KEYS = {"environment", "task_id", "project_id", "job_id"};
 
     /** What the reporter did with an event; returned by the handler (and printed by local invokes). */
@@ -88,7 +94,9 @@ public final class TaskReporter {
             return Result.ignored(e.reason());
         }
         Optional<TaskNaming.JobTask> job = TaskNaming.parseStartedBy(task.startedBy());
-        Optional<String> environment = job.map(TaskNaming.JobTask::environment).or(() -> environmentOf(task.group()));
+        Optional<String> environment = job.map(TaskNaming.JobTask::environment)
+                .or(() -> TaskNaming.poolEnvironment(task.startedBy()))
+                .or(() -> environmentOf(task.group()));
         if (environment.isEmpty()) {
             // The rule already limits events to our clusters; anything else there is not ours to judge.
             LOG.debug("task event decision=ignored reason=Foreign task={} startedBy={} group={}", task.taskArn(),
@@ -174,6 +182,14 @@ public final class TaskReporter {
         if (outcome == TaskOutcome.RUNNER_REFUSED) {
             // Its own metric, so that one alarm (on the Service total) covers every environment.
             metrics.count("RunnerRefused", env);
+        }
+        boolean pool = TaskNaming.isPoolTask(report.task().startedBy());
+        if (Boolean.TRUE.equals(report.classification().ranJob())) {
+            // Warm or fresh, from what this task is: see JobsStarted in docs/warm-pool.md for the rule.
+            metrics.count(JOBS_STARTED, Map.of("Environment", report.environment(), "Runner", pool ? WARM : FRESH));
+        }
+        if (pool && report.cost().usd() != null) {
+            metrics.record(WARM_POOL_COST, report.cost().usd(), MetricUnit.NONE, env);
         }
         record("StartLatency", report.durations().startLatency(), MetricUnit.MILLISECONDS, env);
         record("ImagePullTime", report.durations().imagePull(), MetricUnit.MILLISECONDS, env);

@@ -17,6 +17,18 @@ import java.util.regex.Pattern;
  *   <li>{@code clientToken} = {@code glfs-<environment>-<projectId>-<jobId>-<attempt>}: at most 64 ASCII
  *       characters; a relaunch has a new attempt number and so a new token.</li>
  * </ul>
+ *
+ * <p>Warm-pool tasks (docs/warm-pool.md) run no particular job, so their names say so:
+ * <ul>
+ *   <li>{@code startedBy} = {@code glfs/<environment>/pool/<minute>-<slot>} (the keeper's run, in minutes since
+ *       the epoch, and the slot it filled): never a job's name, since a job's has digits where this has
+ *       {@code pool};</li>
+ *   <li>{@code group} = the environment's {@code glfs:<environment>}, like its job tasks: the scaler counts an
+ *       environment's active tasks by group for {@code maxConcurrentTasks}, so pool tasks take their share of
+ *       the limit without another count;</li>
+ *   <li>{@code clientToken} = {@code glfp-<environment>-<minute>-<slot>}: a keeper run retried in the same
+ *       minute starts no second task for the same slot.</li>
+ * </ul>
  * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
  */
 public final class TaskNaming {
@@ -28,6 +40,8 @@ public final class TaskNaming {
     /** Environment names are restricted so that every derived name stays valid and short. */
     public static final Pattern ENVIRONMENT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,19}");
 
+    private static final Pattern POOL_STARTED_BY = Pattern.compile(
+            "glfs/(" + ENVIRONMENT_NAME.pattern() + ")/pool/[0-9]{1,12}-[0-9]{1,4}");
     private static final Pattern STARTED_BY = Pattern.compile(
             "glfs/(" + ENVIRONMENT_NAME.pattern() + ")/([1-9][0-9]{0,18})/([1-9][0-9]{0,18})");
 
@@ -69,6 +83,31 @@ public final class TaskNaming {
      */
     public static String onDemandFallbackClientToken(String environment, long projectId, long jobId, int attempt) {
         return ON_DEMAND_TOKEN_PREFIX + clientToken(environment, projectId, jobId, attempt).substring(5);
+    }
+
+    /** {@code startedBy} of the warm-pool task the keeper starts in {@code slot} during {@code epochMinute}. */
+    public static String poolStartedBy(String environment, long epochMinute, int slot) {
+        requireEnvironmentName(environment);
+        return STARTED_BY_PREFIX + environment + "/pool/" + epochMinute + "-" + slot;
+    }
+
+    /** The {@code clientToken} of that launch: at most 5 + 20 + 1 + 12 + 1 + 4 = 43 characters. */
+    public static String poolClientToken(String environment, long epochMinute, int slot) {
+        requireEnvironmentName(environment);
+        return "glfp-" + environment + "-" + epochMinute + "-" + slot;
+    }
+
+    /** The environment of a warm-pool task's {@code startedBy}; empty for every other task. */
+    public static Optional<String> poolEnvironment(String startedBy) {
+        if (startedBy == null) {
+            return Optional.empty();
+        }
+        Matcher m = POOL_STARTED_BY.matcher(startedBy);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    public static boolean isPoolTask(String startedBy) {
+        return poolEnvironment(startedBy).isPresent();
     }
 
     /** Parses a {@code startedBy}; empty for tasks this product did not start. */

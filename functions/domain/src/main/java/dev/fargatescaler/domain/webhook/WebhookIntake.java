@@ -38,6 +38,7 @@ public final class WebhookIntake {
     private final Metrics metrics;
     private final RecentDeliveries recentDeliveries;
     private final ProjectActivity projectActivity;
+    private final RunningJobs runningJobs;
 
     /** Without catch-up discovery. */
     public WebhookIntake(WebhookAuthenticator authenticator, JobQueue queue, Metrics metrics,
@@ -52,6 +53,17 @@ public final class WebhookIntake {
      */
     public WebhookIntake(WebhookAuthenticator authenticator, JobQueue queue, Metrics metrics,
                          RecentDeliveries recentDeliveries, ProjectActivity projectActivity) {
+        this(authenticator, queue, metrics, recentDeliveries, projectActivity, RunningJobs.OFF);
+    }
+
+    /**
+     * @param runningJobs told of every authenticated {@code running} Job Hook after its answer ("ignored") is
+     *                    decided: time-to-job measurement ({@link dev.fargatescaler.domain.timetojob.QueueTimes})
+     */
+    public WebhookIntake(WebhookAuthenticator authenticator, JobQueue queue, Metrics metrics,
+                         RecentDeliveries recentDeliveries, ProjectActivity projectActivity,
+                         RunningJobs runningJobs) {
+        this.runningJobs = Objects.requireNonNull(runningJobs);
         this.authenticator = Objects.requireNonNull(authenticator);
         this.queue = Objects.requireNonNull(queue);
         this.metrics = Objects.requireNonNull(metrics);
@@ -152,7 +164,12 @@ public final class WebhookIntake {
             if (!"pending".equals(status)) {
                 putContext("job_id", root.path("build_id").asText(null));
                 putContext("project_id", root.path("project_id").asText(null));
-                return ignore("JobStatus", "job status is " + truncate(status) + ", only pending jobs are queued");
+                WebhookResponse answer = ignore("JobStatus",
+                        "job status is " + truncate(status) + ", only pending jobs are queued");
+                if ("running".equals(status)) {
+                    measure(root);
+                }
+                return answer;
             }
             hook = JobHookParser.parse(root);
         } catch (MalformedPayloadException e) {
@@ -179,6 +196,15 @@ public final class WebhookIntake {
         LOG.info("webhook decision=queued job={} project={} pipeline={}", hook.jobId(), hook.projectPath(),
                 hook.pipelineId());
         return WebhookResponse.queued(hook.jobId());
+    }
+
+    /** Time to job; whatever happens there, the answer stays the one already decided. */
+    private void measure(JsonNode root) {
+        try {
+            runningJobs.running(root);
+        } catch (RuntimeException e) {
+            LOG.warn("running job not measured: {}", e.toString());
+        }
     }
 
     private WebhookResponse ignore(String reason, String message) {

@@ -396,7 +396,7 @@ class TaskReporterTest {
                 TaskOutcome.FAILED_TO_START, TaskOutcome.SPOT_INTERRUPTED, TaskOutcome.SPOT_INTERRUPTED,
                 TaskOutcome.REAPED, TaskOutcome.IDLE, TaskOutcome.RUNNER_REFUSED, TaskOutcome.SUCCEEDED);
         assertThat(reports.get(0).fields().keySet()).containsExactly("environment", "cluster", "task_id",
-                "project_id", "job_id", "attempt", "size_class", "outcome", "reason", "ran_job", "stop_code", "stopped_reason",
+                "project_id", "job_id", "attempt", "size_class", "task_kind", "outcome", "reason", "ran_job", "stop_code", "stopped_reason",
                 "exit_code",
                 "provisioning_ms", "pull_ms", "start_latency_ms", "run_ms", "billed_s", "cpu", "memory_mb",
                 "architecture", "launch", "cost_usd", "platform_version", "availability_zone", "task_definition",

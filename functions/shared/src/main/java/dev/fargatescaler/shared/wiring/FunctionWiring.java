@@ -246,6 +246,15 @@ public final class FunctionWiring {
         return new EcsTaskLauncher(this::ecsForLaunches);
     }
 
+    /**
+     * ECS for the sweeper's warm-pool keeper: RunTask through the sweeper's client ({@link ClientSettings#ECS_SWEEPS});
+     * at most {@code PoolKeeper.MAX_LAUNCHES_PER_RUN} launches a minute, so the scaler's adaptive client is not
+     * needed, and the sweeper's container builds no second ECS client.
+     */
+    public EcsTaskLauncher poolLaunches() {
+        return new EcsTaskLauncher(ecsForSweeps());
+    }
+
     /** ECS for the sweeper's reaper. */
     public EcsClusterTasks clusterTasks() {
         return new EcsClusterTasks(this::ecsForSweeps);

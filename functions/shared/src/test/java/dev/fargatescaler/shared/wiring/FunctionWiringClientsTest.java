@@ -126,6 +126,16 @@ class FunctionWiringClientsTest {
                 .overrideConfiguration().retryStrategy().orElseThrow());
     }
 
+    @Test
+    void theWarmPoolKeeperLaunchesThroughTheSweepersOwnEcsClient() throws Exception {
+        FunctionWiring sweeper = FunctionWiring.of(Map.of("AWS_REGION", "eu-west-1"));
+        Field ecs = dev.fargatescaler.shared.aws.EcsTaskLauncher.class.getDeclaredField("ecs");
+        ecs.setAccessible(true);
+
+        // The sweeper's container builds one ECS client (standard retries, 3 attempts), not the scaler's too.
+        assertThat(ecs.get(sweeper.poolLaunches())).isSameAs(sweeper.ecsForSweeps());
+    }
+
     private static Object credentials(SdkClient client) {
         return ((AwsServiceClientConfiguration) client.serviceClientConfiguration()).credentialsProvider();
     }
