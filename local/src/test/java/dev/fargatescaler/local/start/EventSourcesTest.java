@@ -70,6 +70,29 @@ class EventSourcesTest {
     }
 
     @Test
+    void wildcardAndAccountPatternsMatchLikeTheReportersCrossAccountRule() throws IOException {
+        Object pattern = CfnYaml.parse("""
+                account: ["123456789012", "210987654321"]
+                detail:
+                  clusterArn: [{wildcard: "arn:aws:ecs:us-east-1:*:cluster/glfs-*"}]
+                """);
+        String event = "{\"account\":\"%s\",\"detail\":{\"clusterArn\":\"arn:aws:ecs:us-east-1:%s:cluster/%s\"}}";
+
+        assertThat(EcsTaskEvents.matches(pattern, Json.MAPPER.readTree(event.formatted("210987654321", "210987654321",
+                "glfs-production")))).isTrue();
+        assertThat(EcsTaskEvents.matches(pattern, Json.MAPPER.readTree(event.formatted("123456789012", "123456789012",
+                "glfs-dev")))).isTrue();
+        assertThat(EcsTaskEvents.matches(pattern, Json.MAPPER.readTree(event.formatted("999999999999", "999999999999",
+                "glfs-dev")))).as("an account not listed").isFalse();
+        assertThat(EcsTaskEvents.matches(pattern, Json.MAPPER.readTree(event.formatted("210987654321", "210987654321",
+                "web")))).as("not a glfs- cluster").isFalse();
+        assertThat(EcsTaskEvents.matches(pattern, Json.MAPPER.readTree(event.formatted("210987654321", "210987654321",
+                "glfs-x.y")))).as("the dot is literal, not a regex").isTrue();
+        assertThat(EcsTaskEvents.matches(CfnYaml.parse("detail: {clusterArn: [{wildcard: \"arn:*:cluster/a.c\"}]}"),
+                Json.MAPPER.readTree(event.formatted("1", "1", "abc")))).as("a dot in the filter is literal").isFalse();
+    }
+
+    @Test
     void scheduleRatesAreUnderstood() {
         assertThat(EventSources.rate("rate(5 minutes)")).isEqualTo(Duration.ofMinutes(5));
         assertThat(EventSources.rate("rate(1 hour)")).isEqualTo(Duration.ofHours(1));
