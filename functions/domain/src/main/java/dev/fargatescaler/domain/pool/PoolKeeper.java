@@ -110,7 +110,9 @@ public final class PoolKeeper {
             }
             List<ClusterTasks.Task> tasks;
             try {
-                tasks = listed.computeIfAbsent(environment.cluster(), clusters::ourTasks);
+                // Keyed by account and cluster: environments in other accounts may reuse a cluster name.
+                tasks = listed.computeIfAbsent(environment.account().accountId().orElse("") + "|"
+                        + environment.cluster(), key -> clusters.ourTasks(environment));
             } catch (RetryableException | PermanentException e) {
                 LOG.error("warm pool keeper cannot list tasks of environment {}: {}", environment.name(),
                         e.getMessage());

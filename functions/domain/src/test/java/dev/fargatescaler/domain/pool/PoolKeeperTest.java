@@ -53,7 +53,7 @@ class PoolKeeperTest {
         boolean failing;
 
         @Override
-        public List<Task> ourTasks(String cluster) {
+        public List<Task> ourTasks(dev.fargatescaler.domain.environment.Environment environment) {
             if (failing) {
                 throw new RetryableException("Throttling", "ListTasks throttled");
             }
@@ -61,7 +61,7 @@ class PoolKeeperTest {
         }
 
         @Override
-        public void stop(String cluster, String taskArn, String reason) {
+        public void stop(dev.fargatescaler.domain.environment.Environment environment, String taskArn, String reason) {
             throw new AssertionError("the keeper never stops a task");
         }
     }
