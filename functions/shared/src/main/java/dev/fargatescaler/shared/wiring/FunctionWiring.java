@@ -252,7 +252,8 @@ public final class FunctionWiring {
      * needed, and the sweeper's container builds no second ECS client.
      */
     public EcsTaskLauncher poolLaunches() {
-        return new EcsTaskLauncher(ecsForSweeps());
+        // Per account, like the reaper: a pool of an environment in another account starts there, under its role.
+        return new EcsTaskLauncher(this::ecsForSweeps);
     }
 
     /** ECS for the sweeper's reaper. */

@@ -129,11 +129,21 @@ class FunctionWiringClientsTest {
     @Test
     void theWarmPoolKeeperLaunchesThroughTheSweepersOwnEcsClient() throws Exception {
         FunctionWiring sweeper = FunctionWiring.of(Map.of("AWS_REGION", "eu-west-1"));
-        Field ecs = dev.fargatescaler.shared.aws.EcsTaskLauncher.class.getDeclaredField("ecs");
-        ecs.setAccessible(true);
+        Field clients = dev.fargatescaler.shared.aws.EcsTaskLauncher.class.getDeclaredField("clients");
+        clients.setAccessible(true);
+        @SuppressWarnings("unchecked")
+        java.util.function.Function<dev.fargatescaler.domain.environment.AccountAccess, Object> lookup =
+                (java.util.function.Function<dev.fargatescaler.domain.environment.AccountAccess, Object>)
+                        clients.get(sweeper.poolLaunches());
 
-        // The sweeper's container builds one ECS client (standard retries, 3 attempts), not the scaler's too.
-        assertThat(ecs.get(sweeper.poolLaunches())).isSameAs(sweeper.ecsForSweeps());
+        // The sweeper's container builds one ECS client (standard retries, 3 attempts), not the scaler's too; an
+        // environment in another account gets the sweeper's client for its role, as the reaper does.
+        assertThat(lookup.apply(dev.fargatescaler.domain.environment.AccountAccess.OWN))
+                .isSameAs(sweeper.ecsForSweeps());
+        var production = new dev.fargatescaler.domain.environment.AccountAccess(
+                "arn:aws:iam::210987654321:role/glfs-production-control", null);
+        assertThat(lookup.apply(production)).isSameAs(sweeper.ecsForSweeps(production))
+                .isNotSameAs(sweeper.ecsForSweeps());
     }
 
     private static Object credentials(SdkClient client) {
