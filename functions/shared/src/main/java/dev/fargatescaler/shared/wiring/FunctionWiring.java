@@ -347,17 +347,11 @@ public final class FunctionWiring {
      * must not fail).
      */
     public synchronized void afterRestore() {
-        if (!roleCredentials.isEmpty()) {
-            LOG.info("dropping {} assumed role(s) after the restore: they are assumed again on first use",
-                    roleCredentials.size());
+        // Only a function that assumed a role touches the STS and ECS classes here: the webhook's and the
+        // reporter's artifacts carry neither module (ShadedJarsWorkTest runs this hook in each shaded jar).
+        if (!roleCredentials.isEmpty() || !ecsForLaunchesByRole.isEmpty() || !ecsForSweepsByRole.isEmpty()) {
+            dropAssumedRoles();
         }
-        roleCredentials.values().forEach(StsAssumeRoleCredentialsProvider::close);
-        roleCredentials.clear();
-        // Closing a client leaves the shared HTTP client open (the SDK does not close one it was given).
-        ecsForLaunchesByRole.values().forEach(EcsClient::close);
-        ecsForSweepsByRole.values().forEach(EcsClient::close);
-        ecsForLaunchesByRole.clear();
-        ecsForSweepsByRole.clear();
         for (RefreshingEnvironments provider : refreshing) {
             try {
                 provider.afterRestore();
@@ -365,5 +359,17 @@ public final class FunctionWiring {
                 LOG.warn("environments refresh after restore failed: {}", e.toString());
             }
         }
+    }
+
+    private void dropAssumedRoles() {
+        LOG.info("dropping {} assumed role(s) after the restore: they are assumed again on first use",
+                roleCredentials.size());
+        roleCredentials.values().forEach(StsAssumeRoleCredentialsProvider::close);
+        roleCredentials.clear();
+        // Closing a client leaves the shared HTTP client open (the SDK does not close one it was given).
+        ecsForLaunchesByRole.values().forEach(EcsClient::close);
+        ecsForSweepsByRole.values().forEach(EcsClient::close);
+        ecsForLaunchesByRole.clear();
+        ecsForSweepsByRole.clear();
     }
 }
