@@ -3,7 +3,7 @@
 # through the shipped handlers, production wiring and shaded jars (bench/lib/cold-common.sh: env -i plus the
 # function's own variables, -XX:TieredStopAtLevel=1 as Lambda starts its Java runtimes, AWS and GitLab answered
 # by CannedAwsServer over loopback), every variant interleaved run by run:
-#   17         the default JDK (the build's), plain
+#   17         JDK 17 (BENCH_JAVA17, default Debian's), java21's stand-in, plain
 #   17-cds     the same with a dynamic AppCDS archive (-XX:ArchiveClassesAtExit after one training run)
 #   25         Temurin 25 (BENCH_JAVA25, default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java), plain
 #   25-cds     Temurin 25 with a dynamic AppCDS archive

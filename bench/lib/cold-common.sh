@@ -26,7 +26,8 @@ LAMBDA_CORE=$(jar_of aws-lambda-java-core)
 # handler's jar would carry: only on the class path of the `typed` variants.
 TYPED_CP="$(jar_of aws-lambda-java-serialization):$(jar_of aws-lambda-java-events):$(jar_of joda-time)"
 
-DEFAULT_JAVA=$(command -v java)
+# The JDK 17 side (java21's stand-in: no JDK 21 runs on these machines): BENCH_JAVA17, else Debian's, else `java`.
+DEFAULT_JAVA=${BENCH_JAVA17:-$( [ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ] && echo /usr/lib/jvm/java-17-openjdk-amd64/bin/java || command -v java)}
 "$DEFAULT_JAVA" -cp "$BENCH_CP" dev.fargatescaler.bench.CannedAwsServer > "$OUT/canned.port" 2>"$OUT/canned.err" &
 CANNED_PID=$!
 trap 'kill $CANNED_PID 2>/dev/null || true' EXIT
