@@ -9,6 +9,10 @@
 #        BENCH_NO_BUILD=1 bench/cold-start.sh   to reuse the jars already built
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The JDK the functions deploy to, for the build and the runs (bin/lib/jdk.sh).
+# shellcheck source=bin/lib/jdk.sh
+source bin/lib/jdk.sh
+glfs_find_jdk
 ROOT=$PWD
 RUNS=${1:-10}
 OUT=$ROOT/bench/target/cold

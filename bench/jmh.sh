@@ -4,6 +4,10 @@
 #        bench/jmh.sh -l   lists the benchmarks.   BENCH_NO_BUILD=1 reuses the last build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The JDK the functions deploy to, for the build and the runs (bin/lib/jdk.sh).
+# shellcheck source=bin/lib/jdk.sh
+source bin/lib/jdk.sh
+glfs_find_jdk
 OUT=bench/target
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
   mvn -B -q -o package dependency:build-classpath -DskipTests -pl bench -am \

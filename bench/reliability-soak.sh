@@ -4,6 +4,10 @@
 #   bench/reliability-soak.sh [JOBS] [SEED...]      e.g. bench/reliability-soak.sh 10000 1 2 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The JDK the functions deploy to, for the build and the runs (bin/lib/jdk.sh).
+# shellcheck source=bin/lib/jdk.sh
+source bin/lib/jdk.sh
+glfs_find_jdk
 jobs="${1:-10000}"
 shift || true
 seeds=("$@")

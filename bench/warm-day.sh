@@ -5,6 +5,10 @@
 #   bash bench/warm-day.sh            (seed: -Dwarmday.seed=..., passed through MAVEN_ARGS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The JDK the functions deploy to, for the build and the runs (bin/lib/jdk.sh).
+# shellcheck source=bin/lib/jdk.sh
+source bin/lib/jdk.sh
+glfs_find_jdk
 date -u
 uname -sm
 nproc
