@@ -1,5 +1,6 @@
 package dev.fargatescaler.reliability;
 
+import dev.fargatescaler.testkit.MutableClock;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -169,7 +170,7 @@ class FaultInjectionSuiteTest {
         // Tens of thousands of decisions: keep the log to warnings (decisions are asserted through metrics).
         Configurator.setLevel("dev.fargatescaler", Level.WARN);
         Random random = new Random(seed);
-        VirtualClock clock = new VirtualClock(START);
+        MutableClock clock = new MutableClock(START);
 
         // GitLab: the world's truth, served through WireMock with 429s and 5xx.
         GitLabWorld gitlab = new GitLabWorld(new Random(seed + 1), 0.05, 0.05, TestSecrets.GITLAB_API_TOKEN);

@@ -1,5 +1,6 @@
 package dev.fargatescaler.reliability;
 
+import dev.fargatescaler.testkit.MutableClock;
 import dev.fargatescaler.domain.job.PendingJob;
 import dev.fargatescaler.domain.job.PendingJobCodec;
 import dev.fargatescaler.domain.launch.MessageVisibility;
@@ -42,7 +43,7 @@ final class SimulatedSqs implements JobQueue, MessageVisibility {
         }
     }
 
-    private final VirtualClock clock;
+    private final MutableClock clock;
     private final Random random;
     private final Duration visibilityTimeout;
     private final int maxReceiveCount;
@@ -55,7 +56,7 @@ final class SimulatedSqs implements JobQueue, MessageVisibility {
     private int redeliveries;
     private int visibilityChanges;
 
-    SimulatedSqs(VirtualClock clock, Random random, Duration visibilityTimeout, int maxReceiveCount,
+    SimulatedSqs(MutableClock clock, Random random, Duration visibilityTimeout, int maxReceiveCount,
                  double redeliveryRate) {
         this.clock = clock;
         this.random = random;

@@ -1,5 +1,6 @@
 package dev.fargatescaler.reliability;
 
+import dev.fargatescaler.testkit.MutableClock;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -236,7 +237,7 @@ class WarmDayBenchmark {
     }
 
     Figures simulate(String label, List<Arrival> arrivals, boolean pools) throws IOException {
-        VirtualClock clock = new VirtualClock(START);
+        MutableClock clock = new MutableClock(START);
         GitLabWorld gitlab = new GitLabWorld(new Random(1), 0, 0, TestSecrets.GITLAB_API_TOKEN);
         if (wireMock != null) {
             wireMock.stop();
