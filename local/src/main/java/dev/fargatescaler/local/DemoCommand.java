@@ -33,7 +33,8 @@ public final class DemoCommand {
         if (parsed.flag("--real-aws")) {
             throw new Args.UsageException("the demo never runs against a real account");
         }
-        LocalPipeline.Options options = StartCommand.options(root, parsed, 0, Duration.ofHours(1), 1);
+        // The demo runs the sweeper and the warm-pool keeper itself, when its story needs them.
+        LocalPipeline.Options options = StartCommand.options(root, parsed, 0, Duration.ofHours(1), Duration.ofHours(1));
         return run(options, out) ? 0 : 1;
     }
 
@@ -42,7 +43,10 @@ public final class DemoCommand {
         Monitor monitor = new Monitor(out, options.logDir().resolve("local.log"));
         java.nio.file.Files.createDirectories(options.logDir());
         try (LocalPipeline pipeline = LocalPipeline.start(options, monitor)) {
-            List<Demo.Expectation> expectations = new Demo(pipeline, out, Duration.ofSeconds(90)).run();
+            // Each phase waits for tasks to provision, run their job and stop: allow that, and more on a slow machine.
+            Duration settle = Duration.ofSeconds(90).plus(options.fargate() == null ? Duration.ZERO
+                    : options.fargate().provisioningDelay().multipliedBy(2));
+            List<Demo.Expectation> expectations = new Demo(pipeline, out, settle).run();
             boolean allHeld = expectations.stream().allMatch(Demo.Expectation::held);
             out.println(allHeld ? "demo: every expectation held" : "demo: SOME EXPECTATIONS FAILED (logs: "
                     + options.logDir() + ")");

@@ -117,7 +117,7 @@ public final class InvokeCommand {
     public static FunctionWorker.Result invoke(Path root, Options options, String endpoint, Region region,
                                                PrintStream err, Path functionLog) throws IOException {
         LocalDeployment.Options deployment = new LocalDeployment.Options(root, options.parameters(), null, null,
-                options.gitLabStubs(), null);
+                options.gitLabStubs(), false);
         LocalDeployment.Checked checked = LocalDeployment.check(deployment, region, false);
         MotoServer moto = null;
         try {

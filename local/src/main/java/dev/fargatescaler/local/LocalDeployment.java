@@ -32,10 +32,11 @@ public final class LocalDeployment implements AutoCloseable {
     /**
      * @param gitLabUrl   a real GitLab; null for the double fed by {@code local/gitlab-jobs.json}
      * @param gitLabStubs more GitLab data for the double: WireMock stub files (a sample event's)
-     * @param taskStep    how long an emulated task stays in each state; null keeps moto's default
+     * @param simulatedTasks the Fargate simulation says what state each task is in, so the emulator's own state
+     *                       progression is switched off; false keeps moto's default (one step per DescribeTasks)
      */
     public record Options(Path root, Map<String, String> parameters, String gitLabUrl, String gitLabToken,
-                          List<Path> gitLabStubs, Duration taskStep) {
+                          List<Path> gitLabStubs, boolean simulatedTasks) {
     }
 
     /** What {@link #check} found valid, to deploy. */
@@ -109,9 +110,8 @@ public final class LocalDeployment implements AutoCloseable {
             stack.setLocalValues(localValues);
             return;
         }
-        if (options.taskStep() != null) {
-            new MotoAdmin(target.endpoint()).taskStatesChangeEvery(options.taskStep());
-            say.accept("emulated tasks change state every " + Math.max(1, options.taskStep().toSeconds()) + " s");
+        if (options.simulatedTasks()) {
+            new MotoAdmin(target.endpoint()).freezeTaskStates();
         }
         stack.provision(aws);
         if (options.gitLabUrl() != null && options.gitLabToken() != null) {

@@ -1,6 +1,7 @@
 package dev.fargatescaler.local;
 
 import dev.fargatescaler.local.cli.Args;
+import dev.fargatescaler.local.fargate.RunnerModel;
 import dev.fargatescaler.local.start.LocalPipeline;
 import dev.fargatescaler.local.start.Monitor;
 import java.io.IOException;
@@ -23,6 +24,7 @@ public final class StartCommand {
             usage: bin/local start [--port N] [--aws-endpoint URL | --real-aws]
                                    [--gitlab-url URL [--gitlab-token TOKEN]] [--env-vars FILE]
                                    [--parameter-overrides Key=Value ...] [--sweep-every SECONDS] [--log-dir DIR]
+                                   [--provisioning-delay SECONDS] [--concurrency N]
               --port            where webhooks are served (default 8080): http://127.0.0.1:PORT/webhook
               --aws-endpoint    use this emulator instead of starting moto_server
               --real-aws        run the functions against the AWS account of your usual credentials: nothing is
@@ -33,7 +35,9 @@ public final class StartCommand {
               --env-vars        overrides in SAM's format (see bin/local invoke --help)
               --sweep-every     run the sweeper this often instead of the template's schedule
               --log-dir         where the function logs go (default .local/logs/<time>)
-              --task-step       on the emulator, seconds an emulated task stays in each state (default 3)
+              --provisioning-delay
+                                on the emulator, seconds a simulated Fargate task takes from RunTask to
+                                RUNNING, when its runner starts asking the GitLab double for a job (default 30)
               --concurrency     most execution environments (worker JVMs) per function, as Lambda's
                                 concurrency (default 2; ReservedConcurrentExecutions and an SQS event source's
                                 MaximumConcurrency cap it, as in Lambda)
@@ -44,13 +48,14 @@ public final class StartCommand {
 
     static Args parse(String[] args) {
         return Args.parse(args, 1, Set.of("--port", "--aws-endpoint", "--gitlab-url", "--gitlab-token", "--env-vars",
-                        "--parameter-overrides", "--sweep-every", "--log-dir", "--task-step", "--concurrency"),
+                        "--parameter-overrides", "--sweep-every", "--log-dir", "--provisioning-delay",
+                        "--concurrency"),
                 Set.of("--real-aws", "--help"),
                 Map.of("-p", "--port", "-n", "--env-vars"));
     }
 
     static LocalPipeline.Options options(Path root, Args parsed, int defaultPort, Duration defaultSweep,
-                                         int defaultTaskStep)
+                                         Duration defaultKeeper)
             throws IOException {
         if (parsed.flag("--real-aws") && parsed.value("--aws-endpoint") != null) {
             throw new Args.UsageException("--aws-endpoint and --real-aws exclude each other");
@@ -77,6 +82,10 @@ public final class StartCommand {
         if (port < 0 || port > 65535) {
             throw new Args.UsageException("--port must be 0 to 65535, got " + port);
         }
+        int delay = parsed.intValue("--provisioning-delay", (int) RunnerModel.DEFAULT_PROVISIONING_DELAY.toSeconds());
+        if (delay < 1 || delay > 3600) {
+            throw new Args.UsageException("--provisioning-delay must be 1 to 3600 seconds, got " + delay);
+        }
         int concurrency = parsed.intValue("--concurrency", LocalPipeline.DEFAULT_CONCURRENCY);
         if (concurrency < 1) {
             throw new Args.UsageException("--concurrency must be at least 1, got " + concurrency);
@@ -91,7 +100,7 @@ public final class StartCommand {
                 parsed.value("--env-vars") == null ? EnvVarsFile.NONE : EnvVarsFile.load(Path.of(parsed.value("--env-vars")),
                         System.err::println),
                 parameters, logDir, Duration.ofSeconds(1), sweep,
-                Duration.ofSeconds(parsed.intValue("--task-step", defaultTaskStep)), null, concurrency);
+                RunnerModel.withProvisioningDelay(Duration.ofSeconds(delay)), defaultKeeper, null, concurrency);
     }
 
     static int run(Path root, String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
@@ -100,7 +109,7 @@ public final class StartCommand {
             out.println(USAGE);
             return 0;
         }
-        LocalPipeline.Options options = options(root, parsed, 8080, null, 3);
+        LocalPipeline.Options options = options(root, parsed, 8080, null, null);
         if (options.realAws()) {
             err.println("""
                     *******************************************************************************************

@@ -2,6 +2,7 @@ package dev.fargatescaler.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fargatescaler.local.fargate.RunnerModel;
 import dev.fargatescaler.local.start.Demo;
 import dev.fargatescaler.local.start.LocalPipeline;
 import dev.fargatescaler.local.start.Monitor;
@@ -31,7 +32,11 @@ class EndToEndTest {
         ByteArrayOutputStream shown = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(shown, true, StandardCharsets.UTF_8);
         LocalPipeline.Options options = new LocalPipeline.Options(ProjectFiles.root(), 0, null, false, null, null,
-                EnvVarsFile.NONE, Map.of(), logDir, Duration.ofMillis(500), Duration.ofHours(1), Duration.ofSeconds(1),
+                EnvVarsFile.NONE, Map.of(), logDir, Duration.ofMillis(500), Duration.ofHours(1),
+                // Simulated Fargate, faster than the default 30 s but slower than a runner's poll interval, so that
+                // a warm take is told from a fresh one: 4 s provisioning, 0.5 s polls and stop steps, 1 s jobs.
+                new RunnerModel(Duration.ofSeconds(4), Duration.ofMillis(500), Duration.ofMillis(500),
+                        Duration.ofSeconds(1)), Duration.ofHours(1),
                 // Not us-east-1: everything local mode creates and every function call must be in this region.
                 Region.EU_WEST_1, LocalPipeline.DEFAULT_CONCURRENCY);
         long processesBefore = ProcessHandle.current().descendants().count();
@@ -57,6 +62,8 @@ class EndToEndTest {
                 + e.detail()).isTrue());
         assertThat(transcript).contains("launch   dev: job 1977", "launch   staging: job 1978",
                 "launch   production: job 1979");
+        // Simulated Fargate: runners took the jobs, and dev's warm pool took the demo's new job.
+        assertThat(transcript).contains("took job 1977 after", "was taken by warm-pool task");
         // Nothing this pipeline started survives it: moto_server, function workers.
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
                 .isLessThanOrEqualTo(processesBefore);

@@ -31,7 +31,7 @@ class EnvironmentStacksTest {
     static void deploy() throws IOException {
         moto = MotoServer.start();
         LocalDeployment.Options options = new LocalDeployment.Options(ProjectFiles.root(), Map.of(), null, null,
-                List.of(), null);
+                List.of(), false);
         deployment = LocalDeployment.deploy(LocalDeployment.check(options, Region.EU_WEST_1, false),
                 AwsTarget.emulator(moto.endpoint(), Region.EU_WEST_1), m -> { });
     }
@@ -49,6 +49,9 @@ class EnvironmentStacksTest {
         Environment env = dev.environment();
 
         assertThat(env.cluster()).isEqualTo("glfs-dev");
+        // local/environments.json's warm pool reaches the registration through environment.yaml's WarmPool.
+        assertThat(env.warmPool().enabled()).isTrue();
+        assertThat(env.warmPool().size()).isEqualTo(1);
         assertThat(env.taskDefinition()).isEqualTo("glfs-dev-runner");
         assertThat(dev.ssmParameter()).isEqualTo("/glfs/environments/dev");
         var aws = deployment.aws();
@@ -118,7 +121,7 @@ class EnvironmentStacksTest {
     @Test
     void aSecondDeploymentOnTheSameEmulatorReusesWhatExists() throws IOException {
         LocalDeployment.Options options = new LocalDeployment.Options(ProjectFiles.root(), Map.of(), null, null,
-                List.of(), null);
+                List.of(), false);
         try (LocalDeployment again = LocalDeployment.deploy(LocalDeployment.check(options, Region.EU_WEST_1, false),
                 AwsTarget.emulator(moto.endpoint(), Region.EU_WEST_1), m -> { })) {
             assertThat(again.environments()).extracting(e -> e.network().vpcId())

@@ -50,6 +50,8 @@ import java.util.concurrent.Executors;
 public final class EcsClientTokenProxy implements AutoCloseable {
 
     private static final String RUN_TASK_TARGET = "AmazonEC2ContainerServiceV20141113.RunTask";
+    private static final String STOP_TASK_TARGET = "AmazonEC2ContainerServiceV20141113.StopTask";
+    private static final String DESCRIBE_TASKS_TARGET = "AmazonEC2ContainerServiceV20141113.DescribeTasks";
     static final Duration TOKEN_TTL = Duration.ofHours(24);
     /** Headers the JDK client sets itself and refuses to be given. */
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect",
@@ -65,10 +67,12 @@ public final class EcsClientTokenProxy implements AutoCloseable {
     private final Clock clock;
     private final Map<String, TokenUse> tokens = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final EcsTraffic traffic;
 
-    private EcsClientTokenProxy(URI upstream, Clock clock) throws IOException {
+    private EcsClientTokenProxy(URI upstream, Clock clock, EcsTraffic traffic) throws IOException {
         this.upstream = upstream;
         this.clock = clock;
+        this.traffic = traffic;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
         this.executor = Executors.newCachedThreadPool(r -> {
@@ -83,11 +87,20 @@ public final class EcsClientTokenProxy implements AutoCloseable {
 
     /** A proxy in front of the emulator at {@code upstream}, on a free local port. */
     public static EcsClientTokenProxy start(String upstream) throws IOException {
-        return start(upstream, Clock.systemUTC());
+        return start(upstream, Clock.systemUTC(), EcsTraffic.NONE);
+    }
+
+    /** A proxy that also shows ECS's task traffic to {@code traffic} (the local Fargate simulation). */
+    public static EcsClientTokenProxy start(String upstream, EcsTraffic traffic) throws IOException {
+        return start(upstream, Clock.systemUTC(), traffic);
     }
 
     static EcsClientTokenProxy start(String upstream, Clock clock) throws IOException {
-        return new EcsClientTokenProxy(URI.create(upstream), clock);
+        return start(upstream, clock, EcsTraffic.NONE);
+    }
+
+    static EcsClientTokenProxy start(String upstream, Clock clock, EcsTraffic traffic) throws IOException {
+        return new EcsClientTokenProxy(URI.create(upstream), clock, traffic);
     }
 
     /** Where clients should point {@code AWS_ENDPOINT_URL}. */
@@ -99,7 +112,10 @@ public final class EcsClientTokenProxy implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            Answer answer = RUN_TASK_TARGET.equals(target) ? runTask(exchange, body) : forward(exchange, body);
+            Answer answer = RUN_TASK_TARGET.equals(target) ? runTask(exchange, body)
+                    : STOP_TASK_TARGET.equals(target) ? stopTask(exchange, body)
+                    : DESCRIBE_TASKS_TARGET.equals(target) ? described(forward(exchange, body))
+                    : forward(exchange, body);
             answer.headers().forEach((name, values) -> {
                 if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
                     values.forEach(v -> exchange.getResponseHeaders().add(name, v));
@@ -119,6 +135,23 @@ public final class EcsClientTokenProxy implements AutoCloseable {
     private record Answer(int status, Map<String, List<String>> headers, byte[] body) {
     }
 
+    private Answer stopTask(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
+        try {
+            traffic.stopping(Json.MAPPER.readTree(body));
+        } catch (IOException e) {
+            // malformed: the emulator answers it as it does
+        }
+        return described(forward(exchange, body));
+    }
+
+    private Answer ran(Answer answer) {
+        return answer.status() == 200 ? new Answer(200, answer.headers(), traffic.ranTasks(answer.body())) : answer;
+    }
+
+    private Answer described(Answer answer) {
+        return answer.status() == 200 ? new Answer(200, answer.headers(), traffic.described(answer.body())) : answer;
+    }
+
     private Answer runTask(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
         JsonNode request;
         try {
@@ -128,7 +161,7 @@ public final class EcsClientTokenProxy implements AutoCloseable {
         }
         String token = request.path("clientToken").asText(null);
         if (token == null || token.isEmpty()) {
-            return forward(exchange, body);
+            return ran(forward(exchange, body));
         }
         String key = clusterName(request.path("cluster").asText("default")) + "|" + token;
         ObjectNode parameters = ((ObjectNode) request).deepCopy();
@@ -146,7 +179,7 @@ public final class EcsClientTokenProxy implements AutoCloseable {
                 return new Answer(200, Map.of("Content-Type", List.of("application/x-amz-json-1.1")),
                         use.response());
             }
-            Answer answer = forward(exchange, body);
+            Answer answer = ran(forward(exchange, body));
             if (answer.status() == 200) {
                 List<String> arns = taskArns(answer.body());
                 if (!arns.isEmpty()) {

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
  * moto_server's own admin API (not AWS's): settings that make the emulator behave more like AWS for local mode.
@@ -22,13 +21,16 @@ public final class MotoAdmin {
     }
 
     /**
-     * Makes moto's ECS tasks change state with time, one state per {@code step}, rather than one per
-     * DescribeTasks call (moto's default): the scaler's and the sweeper's own DescribeTasks calls would otherwise
-     * rush tasks to STOPPED before anyone saw them run.
+     * Stops moto's own ECS task state progression: moto 5.2.1 starts a task RUNNING and, by default, moves it one
+     * step towards STOPPED per DescribeTasks call ({@code moto/ecs/models.py}, {@code Task}'s ManagedState;
+     * {@code moto/moto_api/__init__.py} registers {@code ecs::task} as {@code manual, times: 1}). Local mode's
+     * Fargate simulation says what state each task is in instead, and stops a task in moto when its runner exits.
+     * "manual" progression advances after {@code times} DescribeTasks calls
+     * ({@code moto/moto_api/_internal/managed_state_model.py}), so a count no session reaches freezes it.
      */
-    public void taskStatesChangeEvery(Duration step) throws IOException {
+    public void freezeTaskStates() throws IOException {
         ObjectNode body = Json.MAPPER.createObjectNode().put("model_name", "ecs::task");
-        body.putObject("transition").put("progression", "time").put("seconds", Math.max(1, step.toSeconds()));
+        body.putObject("transition").put("progression", "manual").put("times", Integer.MAX_VALUE);
         post("/moto-api/state-manager/set-transition", Json.MAPPER.writeValueAsString(body));
     }
 

@@ -203,6 +203,9 @@ public final class LocalEnvironments {
         if (entry.has("sizeClasses") && !entry.get("sizeClasses").isNull()) {
             p.put("SizeClasses", entry.get("sizeClasses").toString());
         }
+        if (entry.has("warmPool") && !entry.get("warmPool").isNull()) {
+            p.put("WarmPool", entry.get("warmPool").toString());
+        }
         JsonNode launch = entry.path("launchMode");
         if (launch.isObject()) {
             copy(launch, "type", "LaunchType", p);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.domain.task.TaskNaming;
+import dev.fargatescaler.local.fargate.FargateSimulation;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -51,6 +52,9 @@ public final class Demo {
     static final long UNROUTABLE_JOB = 1980;
     /** Pending in local/gitlab-jobs.json, but no webhook is sent for them: the sweeper's catch-up finds them. */
     static final Map<String, Long> CAUGHT_UP_JOBS = Map.of("dev", 1981L, "staging", 1982L, "production", 1983L);
+    /** The job the demo creates once dev's warm pool is ready: a warm runner takes it. */
+    static final long WARM_JOB = 1990;
+    static final String WARM_ENVIRONMENT = "dev";
 
     private final LocalPipeline pipeline;
     private final PrintStream out;
@@ -79,6 +83,9 @@ public final class Demo {
                         UUID.randomUUID().toString(), 202));
         List<Expectation> expectations = new ArrayList<>();
         for (Delivery d : deliveries) {
+            if (d.expectedStatus() == 202 && pipeline.gitLab() != null) {
+                pipeline.gitLab().pendingNow(d.jobId()); // the job's webhook says it became pending now
+            }
             HttpResponse<String> response = send(pendingBody, d);
             expectations.add(new Expectation("webhook for " + d.label() + " answers " + d.expectedStatus(),
                     response.statusCode() == d.expectedStatus(), response.statusCode() + " " + response.body()));
@@ -93,6 +100,7 @@ public final class Demo {
         pipeline.pollTasksNow();
         expectations.add(new Expectation("the webhooks' jobs were handled within " + settleTimeout.toSeconds() + " s",
                 settled, pipeline.monitor().statusLine()));
+        awaitTaken(expectations, ROUTED_JOBS, "webhook");
         checkTasks(expectations, ROUTED_JOBS, "webhook");
         checkSizes(expectations);
 
@@ -112,6 +120,12 @@ public final class Demo {
             Map<String, Long> all = new HashMap<>(ROUTED_JOBS);
             CAUGHT_UP_JOBS.forEach((env, job) -> all.put(env + " (caught up)", job));
             checkTasks(expectations, all, "sweeper");
+            awaitTaken(expectations, CAUGHT_UP_JOBS, "sweeper");
+            if (pipeline.fargate().isPresent() && warmPoolConfigured()) {
+                all.put(WARM_ENVIRONMENT + " (warm)", WARM_JOB);
+                warmTake(expectations, pendingBody);
+                checkTasks(expectations, all, "warm pool");
+            }
         } else if (!pipeline.sources().schedules().isEmpty()) {
             pipeline.runSchedulesNow();
             expectations.add(new Expectation("the sweeper ran", pipeline.monitor().sweeperRuns() > 0,
@@ -144,6 +158,85 @@ public final class Demo {
         }
         out.println(pipeline.monitor().summary());
         return expectations;
+    }
+
+    /**
+     * With simulated Fargate: every job of the phase is taken by a runner (a fresh task waits one provisioning
+     * delay first), and each take is shown with the job's queue time as GitLab computes it.
+     */
+    private void awaitTaken(List<Expectation> expectations, Map<String, Long> jobs, String phase)
+            throws InterruptedException {
+        if (pipeline.fargate().isEmpty()) {
+            return;
+        }
+        var fargate = pipeline.fargate().get();
+        boolean taken = await(() -> fargate.takes().stream().map(FargateSimulation.Take::jobId)
+                .collect(java.util.stream.Collectors.toSet()).containsAll(jobs.values()), settleTimeout);
+        String detail = fargate.takes().stream().filter(t -> jobs.containsValue(t.jobId()))
+                .map(t -> "job " + t.jobId() + " by " + (t.pool() ? "a warm-pool task" : "a fresh task") + " after "
+                        + seconds(t.queued()) + " s")
+                .collect(java.util.stream.Collectors.joining(", "));
+        expectations.add(new Expectation("[" + phase + "] a runner took each job (queue time as GitLab measures it)",
+                taken, detail));
+    }
+
+    private boolean warmPoolConfigured() {
+        return pipeline.environments().stream().anyMatch(e -> e.name().equals(WARM_ENVIRONMENT)
+                && e.environment().warmPool().enabled())
+                && !pipeline.sources().schedules().stream().filter(s -> s.input() != null).toList().isEmpty();
+    }
+
+    /**
+     * Phase 3: the warm-pool keeper starts dev's pool; once its task is ready (one provisioning delay), a new dev
+     * job becomes pending and its webhook is sent. The warm runner takes it within its poll interval, where a fresh
+     * task would take a provisioning delay; the webhook receives GitLab's {@code running} hook and records the
+     * queue time ({@code JobQueueTime}). The task the scaler starts for the job, one per pending job as always,
+     * becomes the next idle runner.
+     */
+    private void warmTake(List<Expectation> expectations, byte[] pendingBody) throws IOException, InterruptedException {
+        var fargate = pipeline.fargate().get();
+        pipeline.runKeeperNow();
+        boolean ready = await(() -> fargate.idleRunners(WARM_ENVIRONMENT, true) > 0, settleTimeout);
+        expectations.add(new Expectation("the warm-pool keeper started " + WARM_ENVIRONMENT
+                + "'s pool and its task is ready for a job", ready, fargate.idleRunners(WARM_ENVIRONMENT, true)
+                + " idle warm-pool runner(s)"));
+        pipeline.gitLab().addPendingJob(PROJECT, WARM_JOB, "warm-start", List.of(WARM_ENVIRONMENT),
+                Duration.ofSeconds(2));
+        HttpResponse<String> response = send(pendingBody, new Delivery("warm job", WARM_JOB,
+                UUID.randomUUID().toString(), 202));
+        expectations.add(new Expectation("webhook for the new dev job " + WARM_JOB + " answers 202",
+                response.statusCode() == 202, response.statusCode() + " " + response.body()));
+        boolean taken = await(() -> fargate.takes().stream().anyMatch(t -> t.jobId() == WARM_JOB), settleTimeout);
+        Optional<FargateSimulation.Take> take = fargate.takes().stream().filter(t -> t.jobId() == WARM_JOB).findFirst();
+        Duration delay = fargate.model().provisioningDelay();
+        expectations.add(new Expectation("job " + WARM_JOB + " was taken by a warm-pool task", taken
+                && take.get().pool(), take.map(t -> (t.pool() ? "warm-pool task " : "task ")
+                + Monitor.shortId(t.taskArn())).orElse("not taken")));
+        expectations.add(new Expectation("job " + WARM_JOB + " waited less than a fresh task's provisioning delay ("
+                + delay.toSeconds() + " s)", take.isPresent() && take.get().queued().compareTo(delay) < 0,
+                take.map(t -> seconds(t.queued()) + " s in the queue").orElse("not taken")));
+        boolean recorded = await(() -> webhookRecordedQueueTime(WARM_ENVIRONMENT), settleTimeout);
+        expectations.add(new Expectation("the webhook recorded the running hook's queue time (JobQueueTime, "
+                + "Environment " + WARM_ENVIRONMENT + ")", recorded, "WebhookFunction.log"));
+        await(() -> tasksByJob().containsKey(WARM_JOB), settleTimeout);
+        take.ifPresent(t -> out.println("demo: job " + WARM_JOB + " was taken by warm-pool task "
+                + Monitor.shortId(t.taskArn()) + " " + seconds(t.queued()) + " s after it became pending"
+                + " (GitLab's build_queued_duration); a fresh task needs " + delay.toSeconds() + " s to provision"));
+    }
+
+    /** The webhook's EMF metric line for a queue time of the environment (its log, as CloudWatch would get it). */
+    private boolean webhookRecordedQueueTime(String environment) {
+        Path log = pipeline.logDir().resolve("WebhookFunction.log");
+        try {
+            return Files.exists(log) && Files.readAllLines(log).stream().anyMatch(line ->
+                    line.contains("\"JobQueueTime\"") && line.contains("\"Environment\":\"" + environment + "\""));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1f", d.toMillis() / 1000d);
     }
 
     /** Exactly one task per expected job, in its environment's cluster; none for the unroutable job; no other. */
@@ -231,27 +324,15 @@ public final class Demo {
         ObjectNode body = (ObjectNode) Json.MAPPER.readTree(pendingBody);
         body.put("build_id", d.jobId());
         body.put("build_name", "job-" + d.jobId());
-        HttpRequest request = HttpRequest.newBuilder(URI.create(pipeline.webhookUrl()))
-                .timeout(Duration.ofSeconds(15))
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "GitLab/17.5.0")
-                .header("X-Gitlab-Event", "Job Hook")
-                .header("X-Gitlab-Token", pipeline.stack().config().secrets().get("local/gitlab-webhook-token"))
-                .header("X-Gitlab-Instance", "https://gitlab.example.com")
-                .header("X-Gitlab-Webhook-UUID", UUID.randomUUID().toString())
-                .header("X-Gitlab-Event-UUID", UUID.randomUUID().toString())
-                .header("Idempotency-Key", d.idempotencyKey())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body)))
-                .build();
+        HttpRequest request = JobHooks.request(URI.create(pipeline.webhookUrl()),
+                pipeline.stack().config().secrets().get("local/gitlab-webhook-token"),
+                Json.MAPPER.writeValueAsBytes(body), d.idempotencyKey());
         return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     /** The Job Hook body of {@code events/webhook-pending.json} (the shared fixture). */
     static byte[] samplePendingBody(Path root) throws IOException {
-        JsonNode event = Json.MAPPER.readTree(Files.readAllBytes(root.resolve("events/webhook-pending.json")));
-        String body = event.path("body").asText();
-        return event.path("isBase64Encoded").asBoolean(false)
-                ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        return JobHooks.sampleBody(root, "events/webhook-pending.json");
     }
 
     private List<String> stoppedTasks() {

@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * EventBridge's "ECS Task State Change" events on this machine: the emulator publishes none, so the clusters
  * are polled (ListTasks, DescribeTasks) and every change of a task's {@code lastStatus} becomes the event ECS
  * would send, delivered to each function whose rule pattern matches it. Also what the monitor shows as
- * launches and task states. (On moto every DescribeTasks moves a task one step towards STOPPED, so this poller
- * is also what makes tasks progress.)
+ * launches and task states. The states, times and exit codes are the Fargate simulation's
+ * ({@link dev.fargatescaler.local.fargate.FargateSimulation}, which answers DescribeTasks through the ECS proxy).
  */
 public final class EcsEventSource implements Runnable {
 

@@ -6,6 +6,10 @@ import dev.fargatescaler.local.LocalStack;
 import dev.fargatescaler.local.aws.AwsTarget;
 import dev.fargatescaler.local.aws.EcsClientTokenProxy;
 import dev.fargatescaler.local.deploy.EnvironmentStacks;
+import dev.fargatescaler.local.fargate.FargateSimulation;
+import dev.fargatescaler.local.fargate.JobQueue;
+import dev.fargatescaler.local.fargate.RunnerDirectory;
+import dev.fargatescaler.local.fargate.RunnerModel;
 import dev.fargatescaler.local.runtime.FunctionPool;
 import dev.fargatescaler.local.runtime.FunctionWorker;
 import dev.fargatescaler.testkit.MotoServer;
@@ -45,14 +49,16 @@ public final class LocalPipeline implements AutoCloseable {
      * @param gitLabUrl    a real GitLab; null for the double fed by {@code local/gitlab-jobs.json}
      * @param ecsPoll      how often the clusters are polled for task state changes
      * @param sweepEvery   the sweeper's period; null for the template's schedule
-     * @param taskStep     on the emulator, how long a task stays in each state; null keeps moto's default of one
-     *                     step per DescribeTasks call
+     * @param fargate      on the emulator, how the simulated Fargate tasks and runners behave (provisioning delay,
+     *                     runner poll interval); null leaves tasks as the emulator shows them
+     * @param keeperEvery  the warm-pool keeper's period; null for the template's schedule (1 minute)
      * @param region       the region of everything (null: {@code AWS_REGION}, else us-east-1)
      * @param concurrency  most execution environments per function, as Lambda's concurrency
      */
     public record Options(Path root, int port, String awsEndpoint, boolean realAws, String gitLabUrl,
                           String gitLabToken, EnvVarsFile envVars, Map<String, String> parameters, Path logDir,
-                          Duration ecsPoll, Duration sweepEvery, Duration taskStep, Region region, int concurrency) {
+                          Duration ecsPoll, Duration sweepEvery, RunnerModel fargate, Duration keeperEvery,
+                          Region region, int concurrency) {
 
         public Region regionOrDefault() {
             return region != null ? region : AwsTarget.regionFromEnvironment();
@@ -73,6 +79,33 @@ public final class LocalPipeline implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private EventSources sources;
     private List<EcsEventSource.Cluster> clusters = List.of();
+    private final LateTraffic traffic = new LateTraffic();
+
+    /** The proxy starts before the deployment that the simulation needs: it shows the traffic once set. */
+    private static final class LateTraffic implements dev.fargatescaler.local.aws.EcsTraffic {
+        private volatile dev.fargatescaler.local.aws.EcsTraffic delegate = NONE;
+
+        void set(dev.fargatescaler.local.aws.EcsTraffic traffic) {
+            delegate = traffic;
+        }
+
+        @Override
+        public byte[] ranTasks(byte[] response) {
+            return delegate.ranTasks(response);
+        }
+
+        @Override
+        public void stopping(com.fasterxml.jackson.databind.JsonNode request) {
+            delegate.stopping(request);
+        }
+
+        @Override
+        public byte[] described(byte[] response) {
+            return delegate.described(response);
+        }
+    }
+    private FargateSimulation fargate;
+    private JobHooks hooks;
     private volatile boolean closed;
 
     private LocalPipeline(Options options, Monitor monitor) {
@@ -100,7 +133,7 @@ public final class LocalPipeline implements AutoCloseable {
 
     private static LocalDeployment.Options deploymentOptions(Options options) {
         return new LocalDeployment.Options(options.root(), options.parameters(), options.gitLabUrl(),
-                options.gitLabToken(), List.of(), options.taskStep());
+                options.gitLabToken(), List.of(), options.fargate() != null && !options.realAws());
     }
 
     private void startAll(LocalDeployment.Checked checked) throws IOException {
@@ -115,7 +148,8 @@ public final class LocalPipeline implements AutoCloseable {
                 emulator = moto.endpoint();
             }
             // Every call goes through the proxy, so that RunTask's clientToken holds as in ECS (moto ignores it).
-            EcsClientTokenProxy proxy = EcsClientTokenProxy.start(emulator);
+            // It also shows the Fargate simulation every task started, stopped and described (set once deployed).
+            EcsClientTokenProxy proxy = EcsClientTokenProxy.start(emulator, traffic);
             closeables.add(proxy);
             target = AwsTarget.emulator(proxy.endpoint(), region);
             monitor.info("aws", "emulator at " + emulator + ", region " + region.id()
@@ -181,21 +215,96 @@ public final class LocalPipeline implements AutoCloseable {
                     + " batch(es) at once)");
         }
         String depthQueue = sources.queues().isEmpty() ? null : sources.queues().get(0).queueUrl();
-        ecsSource = new EcsEventSource(clusters, deployment.aws().ecs(), sources.rules(), functions, region.id(),
-                target.accountId(), monitor, deployment.gitLab(), () -> depth(depthQueue),
-                options.ecsPoll().toMillis(), SimulatedExitCode.AS_THE_EMULATOR_REPORTS);
-        thread("ecs-events", ecsSource);
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "schedules");
             t.setDaemon(true);
             return t;
         });
+        startFargateSimulation();
+        ecsSource = new EcsEventSource(clusters, deployment.aws().ecs(), sources.rules(), functions, region.id(),
+                target.accountId(), monitor, fargate == null ? deployment.gitLab() : null, () -> depth(depthQueue),
+                options.ecsPoll().toMillis(), SimulatedExitCode.AS_THE_EMULATOR_REPORTS);
+        thread("ecs-events", ecsSource);
         for (EventSources.ScheduleSource s : sources.schedules()) {
-            // The sweep period can be shortened here; a schedule with its own Input (the warm-pool keeper) keeps its rate.
-            Duration every = options.sweepEvery() != null && s.input() == null ? options.sweepEvery() : s.rate();
+            // The sweep period can be shortened here, and the warm-pool keeper's (a schedule with its own Input).
+            Duration every = s.input() == null ? (options.sweepEvery() != null ? options.sweepEvery() : s.rate())
+                    : (options.keeperEvery() != null ? options.keeperEvery() : s.rate());
             scheduler.scheduleAtFixedRate(() -> runSchedule(s), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
             monitor.info("setup", s.expression() + " -> " + s.function() + " (every " + every.toSeconds() + " s here)");
         }
+    }
+
+    /**
+     * On the emulator: every task becomes a simulated Fargate task. With the GitLab double its runner takes jobs
+     * from the double, which sends its Job Hooks to the webhook; with a real GitLab no local runner can take a real
+     * job, so runners wait their idle timeout and exit 79.
+     */
+    private void startFargateSimulation() throws IOException {
+        if (options.fargate() == null || !target.isEmulator()) {
+            return;
+        }
+        JobQueue jobs = deployment.gitLab() != null ? deployment.gitLab() : JobQueue.NONE;
+        Map<dev.fargatescaler.domain.environment.Environment, String> accounts = new LinkedHashMap<>();
+        deployment.environments().forEach(e -> accounts.put(e.environment(),
+                e.account() == null ? target.accountId() : e.account()));
+        fargate = new FargateSimulation(options.fargate(), jobs, new RunnerDirectory(accounts),
+                new EmulatorTasks(deployment.aws().ecs(), clusters, target.accountId()), java.time.Clock.systemUTC());
+        fargate.listen(new FargateSimulation.Listener() {
+            @Override
+            public void taken(FargateSimulation.Take take) {
+                monitor.info("runner", take.environment() + ": " + (take.pool() ? "warm-pool task " : "task ")
+                        + Monitor.shortId(take.taskArn()) + " took job " + take.jobId() + " after "
+                        + String.format(java.util.Locale.ROOT, "%.1f", take.queued().toMillis() / 1000d)
+                        + " s in the queue");
+            }
+
+            @Override
+            public void exited(String taskArn, String environment, boolean pool, Integer exitCode) {
+                monitor.info("runner", environment + ": " + (pool ? "warm-pool task " : "task ")
+                        + Monitor.shortId(taskArn) + " exited " + (exitCode == null ? "before its container started"
+                        : exitCode + " (" + exitMeaning(exitCode) + ")"));
+            }
+        });
+        traffic.set(fargate);
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                fargate.tick();
+            } catch (RuntimeException e) {
+                monitor.functionError("Fargate simulation", e.toString());
+            }
+        }, 200, 200, TimeUnit.MILLISECONDS);
+        if (!sources.routes().isEmpty() && deployment.gitLab() != null) {
+            hooks = new JobHooks(java.net.URI.create(webhookUrl(sources.routes().get(0).path())),
+                    deployment.stack().config().secrets().get("local/gitlab-webhook-token"), options.root(),
+                    problem -> monitor.functionError("GitLab double", problem));
+            closeables.add(hooks);
+            deployment.gitLab().sendHooks(hooks);
+        }
+        monitor.info("setup", "Fargate simulated: tasks provision for " + options.fargate().provisioningDelay()
+                .toSeconds() + " s, then their runner " + (deployment.gitLab() != null
+                ? "takes pending jobs of its tags from the GitLab double (asking every "
+                        + options.fargate().pollInterval().toMillis() / 1000d + " s); the double sends Job Hooks to "
+                        + "the webhook"
+                : "waits for a job it cannot get (a real GitLab's jobs run on no local task) and exits idle"));
+    }
+
+    private static String exitMeaning(int exitCode) {
+        return switch (exitCode) {
+            case dev.fargatescaler.domain.report.RunnerExitCodes.JOB_RAN -> "ran its job";
+            case dev.fargatescaler.domain.report.RunnerExitCodes.NO_JOB -> "idle: no job within its wait";
+            case RunnerModel.EXIT_SIGTERM -> "stopped by SIGTERM";
+            default -> "runner exit code";
+        };
+    }
+
+    /** The simulation, when tasks are simulated. */
+    public java.util.Optional<FargateSimulation> fargate() {
+        return java.util.Optional.ofNullable(fargate);
+    }
+
+    /** Runs the warm-pool keeper once, now (the schedule with its own Input), if the template has one. */
+    public void runKeeperNow() {
+        sources.schedules().stream().filter(s -> s.input() != null).forEach(this::runSchedule);
     }
 
     /** {@code ReservedConcurrentExecutions} caps a function's concurrency, as in Lambda. */
@@ -240,9 +349,9 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    /** Runs every scheduled function once, now (the demo does, rather than wait for the schedule). */
+    /** Runs the sweep once, now (the demo does, rather than wait for the schedule); not the warm-pool keeper. */
     public void runSchedulesNow() {
-        sources.schedules().forEach(this::runSchedule);
+        sources.schedules().stream().filter(s -> s.input() == null).forEach(this::runSchedule);
     }
 
     /** One poll of the clusters, now (the demo and tests use it to settle). */
@@ -263,6 +372,11 @@ public final class LocalPipeline implements AutoCloseable {
 
     public String webhookUrl() {
         return webhookUrl(sources.routes().isEmpty() ? "/webhook" : sources.routes().get(0).path());
+    }
+
+    /** Where the functions' logs go. */
+    public Path logDir() {
+        return options.logDir();
     }
 
     public AwsTarget target() {

@@ -4,10 +4,10 @@ import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
- * The exit code a simulated runner container reports in the ECS task state change event. moto never runs the
- * container, so by default the event carries what the emulator reports (0 once stopped, or none). The seam for
- * simulating other runner outcomes (e.g. the runner's own exit codes for "ran no job" or "token refused", see
- * runner/): an implementation decides per task and container.
+ * The exit code a runner container reports in the ECS task state change event. By default the event carries what
+ * DescribeTasks reports: with local mode's Fargate simulation, the simulated runner's own exit code (0 ran a job,
+ * 79 idle, 143 stopped; runner/entrypoint.sh). The seam for other outcomes in tests (e.g. 77, token refused): an
+ * implementation decides per task and container.
  */
 @FunctionalInterface
 public interface SimulatedExitCode {
