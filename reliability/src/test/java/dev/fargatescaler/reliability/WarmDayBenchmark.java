@@ -16,23 +16,21 @@ import dev.fargatescaler.domain.environment.Environment;
 import dev.fargatescaler.domain.environment.EnvironmentParser;
 import dev.fargatescaler.domain.environment.Environments;
 import dev.fargatescaler.domain.json.Json;
-import dev.fargatescaler.domain.launch.JobLauncher;
 import dev.fargatescaler.domain.lifecycle.Budget;
 import dev.fargatescaler.domain.metrics.RecordingMetrics;
 import dev.fargatescaler.domain.pool.PoolCost;
 import dev.fargatescaler.domain.pool.PoolKeeper;
 import dev.fargatescaler.domain.report.PriceTable;
 import dev.fargatescaler.domain.task.TaskNaming;
-import dev.fargatescaler.domain.webhook.RecentDeliveries;
-import dev.fargatescaler.domain.webhook.WebhookAuthenticator;
-import dev.fargatescaler.domain.webhook.WebhookIntake;
 import dev.fargatescaler.scaler.ScalerHandler;
-import dev.fargatescaler.shared.aws.ClientSettings;
-import dev.fargatescaler.shared.aws.EcsClusterTasks;
-import dev.fargatescaler.shared.aws.EcsTaskLauncher;
-import dev.fargatescaler.shared.gitlab.GitLabHttpApi;
 import dev.fargatescaler.testkit.TestSecrets;
+import dev.fargatescaler.testkit.ServiceRoutingHttpClient;
 import dev.fargatescaler.testkit.fake.FakeEcs;
+import dev.fargatescaler.testkit.fake.FakeSecretsManager;
+import dev.fargatescaler.testkit.fake.FakeSqs;
+import dev.fargatescaler.shared.aws.AwsTarget;
+import dev.fargatescaler.shared.wiring.FunctionWiring;
+import software.amazon.awssdk.http.SdkHttpClient;
 import dev.fargatescaler.webhook.WebhookHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -50,26 +48,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.SplittableRandom;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
-import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * A working day in virtual time, with and without warm pools (docs/warm-pool.md, docs/performance.md). NOT part
  * of the build (the name does not end in Test): {@code bash bench/warm-day.sh} runs it and prints the figures.
  *
- * <p>The control plane is the real one: the webhook and scaler handlers with the real GitLab HTTP adapter
- * (against {@link GitLabWorld} on WireMock, no faults) and the real ECS adapters and SDK against {@link FakeEcs}
- * (clientToken idempotency as in ECS); the keeper is {@link PoolKeeper} on the sweeper's adapters
- * ({@code EcsClusterTasks}, {@code EcsTaskLauncher}), as {@code FunctionWiring} builds them. Time is virtual (1 s
+ * <p>The control plane is the real one, built by the production wiring ({@code FunctionWiring}, what the
+ * functions' no-arg constructors use, with the shipped SDK clients, retry strategies and timeouts): the webhook and
+ * scaler handlers, and the keeper ({@link PoolKeeper}) on the sweeper's adapters. Only the HTTP client differs:
+ * ECS is {@link FakeEcs} (clientToken idempotency as in ECS), SQS {@link FakeSqs} and Secrets Manager
+ * {@link FakeSecretsManager}, all on the virtual clock; GitLab is {@link GitLabWorld} on WireMock (no faults). Time is virtual (1 s
  * steps). The runners are a model of {@code gitlab-runner run-single --max-builds 1} and of GitLab's queue: a task
  * can take a job {@value #PROVISIONING_SECONDS} s after RunTask (provisioning and image pull); an idle runner of
  * an environment asks for a job every {@value #RUNNER_CHECK_SECONDS} s and takes that environment's oldest
@@ -219,6 +211,11 @@ class WarmDayBenchmark {
     }
 
     static Environments environments(boolean pools) {
+        return EnvironmentParser.parseArray(environmentsJson(pools), "warm day");
+    }
+
+    /** The environments as the functions read them ({@code ENVIRONMENTS}, inline). */
+    static String environmentsJson(boolean pools) {
         StringBuilder json = new StringBuilder("[");
         for (String env : ENVIRONMENTS) {
             if (json.length() > 1) {
@@ -233,7 +230,7 @@ class WarmDayBenchmark {
                                          "windows":[{"days":"MON-FRI","from":"08:00","to":"19:00"}]}"""
                             .formatted(POOL_SIZE, IDLE_TIMEOUT) : ""));
         }
-        return EnvironmentParser.parseArray(json.append(']').toString(), "warm day");
+        return json.append(']').toString();
     }
 
     Figures simulate(String label, List<Arrival> arrivals, boolean pools) throws IOException {
@@ -245,28 +242,29 @@ class WarmDayBenchmark {
         wireMock = new WireMockServer(options().dynamicPort().extensions(gitlab));
         wireMock.start();
         wireMock.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
-        GitLabHttpApi gitLabApi = new GitLabHttpApi(GitLabHttpApi.defaultHttpClient(),
-                URI.create(wireMock.baseUrl()), () -> TestSecrets.GITLAB_API_TOKEN, Duration.ofSeconds(5), clock);
         FakeEcs fakeEcs = new FakeEcs(2, FakeEcs.Faults.NONE, true, clock);
-        // The shipped attempt count; no backoff sleeps, as in the fault-injection suite (virtual time).
-        EcsClient ecsClient = EcsClient.builder().httpClient(fakeEcs).region(Region.US_EAST_1)
-                .endpointOverride(URI.create("http://fake-ecs.invalid"))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .maxAttempts(ClientSettings.ECS_LAUNCHES.retryStrategy().get().maxAttempts())
-                        .backoffStrategy(BackoffStrategy.retryImmediately())
-                        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
-                        .build())).build();
+        FakeSqs sqs = new FakeSqs(clock, Duration.ofSeconds(360));
+        // The production wiring of the webhook's, the scaler's and the keeper's containers (FunctionWiring, as
+        // their no-arg constructors build it), with the shipped clients and retry strategies; only the HTTP
+        // client differs: ECS, SQS and Secrets Manager are answered in-process on the virtual clock, GitLab by
+        // GitLabWorld on WireMock. Without faults no call is retried, so no backoff sleeps on the wall clock.
+        SdkHttpClient aws = new ServiceRoutingHttpClient(fakeEcs, new FakeSecretsManager(Map.of(
+                "glfs/webhook-token", TestSecrets.WEBHOOK_TOKEN, "glfs/gitlab-api-token", TestSecrets.GITLAB_API_TOKEN)))
+                .route(ServiceRoutingHttpClient.SQS, sqs);
+        AwsTarget target = AwsTarget.of(Map.of("AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "AKIDWARMDAY",
+                "AWS_SECRET_ACCESS_KEY", "warm-day-secret"));
+        Map<String, String> variables = Map.of(
+                "JOB_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/123456789012/glfs-jobs",
+                "WEBHOOK_TOKEN_SECRET", "glfs/webhook-token",
+                "GITLAB_URL", wireMock.baseUrl(),
+                "GITLAB_TOKEN_SECRET", "glfs/gitlab-api-token",
+                "ENVIRONMENTS", environmentsJson(pools));
         Environments environments = environments(pools);
-        SimulatedSqs sqs = new SimulatedSqs(clock, new Random(3), Duration.ofSeconds(360), 8, 0);
         RecordingMetrics metrics = new RecordingMetrics();
-        ScalerHandler scaler = new ScalerHandler(new JobLauncher(environments, gitLabApi,
-                new EcsTaskLauncher(ecsClient), sqs, sqs, metrics, clock, new Backoff(new SplittableRandom(4)), 6),
-                metrics);
-        WebhookHandler webhook = new WebhookHandler(new WebhookIntake(
-                new WebhookAuthenticator(() -> TestSecrets.WEBHOOK_TOKEN, null, clock), sqs, metrics,
-                new RecentDeliveries(10_000, Duration.ofMinutes(5), clock)), metrics, clock);
-        PoolKeeper keeper = new PoolKeeper(new EcsClusterTasks(ecsClient), new EcsTaskLauncher(ecsClient), metrics,
+        WebhookHandler webhook = WebhookHandler.wiredBy(new FunctionWiring(variables, target, aws, clock));
+        ScalerHandler scaler = ScalerHandler.wiredBy(new FunctionWiring(variables, target, aws, clock), metrics);
+        FunctionWiring sweeper = new FunctionWiring(variables, target, aws, clock);
+        PoolKeeper keeper = new PoolKeeper(sweeper.clusterTasks(), sweeper.poolLaunches(), metrics,
                 PriceTable.DEFAULT, clock);
 
         Map<Long, Arrival> byId = new HashMap<>();
@@ -295,11 +293,11 @@ class WarmDayBenchmark {
                 delivered.add(a.jobId());
             }
             // The scaler drains the queue (Lambda polls it continuously).
-            for (List<SimulatedSqs.Received> batch = sqs.receive(10); !batch.isEmpty(); batch = sqs.receive(10)) {
+            for (List<FakeSqs.Received> batch = sqs.receive(10); !batch.isEmpty(); batch = sqs.receive(10)) {
                 long t0 = System.nanoTime();
                 java.util.Set<String> failed = invoke(scaler, batch);
                 double ms = (System.nanoTime() - t0) / 1e6;
-                for (SimulatedSqs.Received m : batch) {
+                for (FakeSqs.Received m : batch) {
                     long jobId = Json.MAPPER.readTree(m.body()).path("jobId").asLong();
                     controlPlane.merge(jobId, ms, Double::sum);
                     if (!failed.contains(m.messageId())) {
@@ -414,11 +412,11 @@ class WarmDayBenchmark {
         return Json.MAPPER.readTree(out.toByteArray()).get("statusCode").intValue();
     }
 
-    private static java.util.Set<String> invoke(ScalerHandler scaler, List<SimulatedSqs.Received> batch)
+    private static java.util.Set<String> invoke(ScalerHandler scaler, List<FakeSqs.Received> batch)
             throws IOException {
         ObjectNode event = Json.MAPPER.createObjectNode();
         ArrayNode records = event.putArray("Records");
-        for (SimulatedSqs.Received m : batch) {
+        for (FakeSqs.Received m : batch) {
             ObjectNode record = records.addObject();
             record.put("messageId", m.messageId());
             record.put("receiptHandle", m.receiptHandle());
