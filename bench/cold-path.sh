@@ -11,7 +11,8 @@
 #              JEP 515's method profiles ride along)
 # plus, per JDK, the SnapStart path (init, priming hooks, then invocations 1..201: first vs warm p50).
 # Usage: bench/cold-path.sh [runs]   (default 10; BENCH_NO_BUILD=1 reuses the jars; BENCH_SIDES="hello webhook scaler";
-#        BENCH_SNAPSTART_RUNS=5 JVMs per JDK for the SnapStart path; runs=0 for the SnapStart path only)
+#        BENCH_SNAPSTART_RUNS=5 JVMs per JDK for the SnapStart path, BENCH_SNAPSTART_INVOCATIONS=201 invocations in each
+#        (3001 for the warm steady state's peak RSS); runs=0 for the SnapStart path only)
 set -euo pipefail
 OUT=$(cd "$(dirname "$0")" && pwd)/target/cold-path
 RUNS=${1:-10}
@@ -61,7 +62,8 @@ for _ in $(seq "${BENCH_SNAPSTART_RUNS:-5}"); do
     [ "$name" = hello ] && continue
     for v in 17 25; do
       read -r -a cmd <<<"$(variant "$name" "$v")"
-      run_side "${cmd[0]}" "$name" "" -Dbench.snapstart=true -Dbench.invocations=201 "${CRAC[@]}" \
+      run_side "${cmd[0]}" "$name" "" -Dbench.snapstart=true \
+        -Dbench.invocations="${BENCH_SNAPSTART_INVOCATIONS:-201}" "${CRAC[@]}" \
         | sed "s/^/$name snapstart-$v /" >> "$RESULTS"
     done
   done

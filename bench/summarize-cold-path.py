@@ -58,7 +58,8 @@ for n in order:
 print(f"{'peer':8} {'node20':8} {PEER['process']:>11.1f} {1.0:>7.2f} {'':>9} {PEER['init']:>8.1f} {PEER['first']:>8.1f} "
       f"{'':>8} {PEER['rss']:>7.0f}   (issue 15's anchor, not measured here)")
 print()
-print("SnapStart path: init, priming hooks, then first invocation vs warm (invocations 101-201); ms, medians")
+print("SnapStart path: init, priming hooks, then first invocation vs warm (the last half of the invocations; "
+      "BENCH_SNAPSTART_INVOCATIONS, default 201); ms, medians; RSS = peak after all invocations")
 print(f"{'side':8} {'JDK':4} {'init':>8} {'prime':>8} {'1st inv':>8} {'1st min-max':>13} {'warm p50':>9} {'1st/warm':>9} "
       f"{'vs peer 86':>10} {'RSS MB':>7} {'n':>3} {'load1':>10}")
 for n in order:
