@@ -20,19 +20,14 @@ import dev.fargatescaler.domain.job.PendingJob;
 import dev.fargatescaler.domain.job.PendingJobCodec;
 import dev.fargatescaler.domain.metrics.MetricUnit;
 import dev.fargatescaler.domain.metrics.Metrics;
-import dev.fargatescaler.domain.report.LaunchHints;
-import dev.fargatescaler.domain.pool.PoolKeeper;
 import dev.fargatescaler.domain.routing.RoutableJob;
 import dev.fargatescaler.domain.routing.Router;
 import dev.fargatescaler.domain.routing.RoutingDecision;
-import dev.fargatescaler.domain.task.TaskNaming;
 import dev.fargatescaler.domain.webhook.JobQueue;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,14 +59,9 @@ import org.slf4j.MDC;
  * reload and the job routed again; if the list still cannot be refreshed, the job is deferred. With no environment
  * at all, every job is deferred.
  *
- * <p><b>Client tokens</b>: RunTask's idempotency returns the original request's task for a token ECS has seen in
- * the last 24 hours (less if the task stopped more than an hour ago), so a message that reuses the token of an
- * earlier launch (a catch-up, which always queues attempt 0; a job queued again after its task ended) would get
- * that old task back instead of a new one. The launcher recognises a spent token (the task returned is stopped, or
- * was created before this message was queued and has stopped since, or ECS answers {@code ConflictException}) and
- * moves to the next attempt number, at most {@link #MAX_SPENT_TOKENS} times. The sequence is deterministic, so
- * concurrent deliveries of one job still converge on one token and so on one task.
- * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/ECS_Idempotency.html
+ * <p><b>Client tokens</b>: a token spent by an earlier launch of the job is recognised and the next attempt's
+ * used ({@link LaunchAttempts}). The RunTask parameters of an attempt are {@link JobTaskLaunch}'s; how a message
+ * goes back to the queue, {@link MessageReturns}'.
  */
 public final class JobLauncher {
 
@@ -96,12 +86,10 @@ public final class JobLauncher {
     private final EnvironmentsProvider environments;
     private final GitLabApi gitLab;
     private final EcsTasks ecs;
-    private final MessageVisibility visibility;
-    private final JobQueue queue;
     private final Metrics metrics;
     private final Clock clock;
-    private final Backoff backoff;
-    private final int requeueAtReceiveCount;
+    private final LaunchAttempts attempts;
+    private final MessageReturns returns;
 
     /**
      * @param queue                 where a capacity-deferred job is queued afresh before it could reach the
@@ -115,15 +103,11 @@ public final class JobLauncher {
         this.environments = Objects.requireNonNull(environments);
         this.gitLab = Objects.requireNonNull(gitLab);
         this.ecs = Objects.requireNonNull(ecs);
-        this.visibility = Objects.requireNonNull(visibility);
-        this.queue = Objects.requireNonNull(queue);
         this.metrics = Objects.requireNonNull(metrics);
         this.clock = Objects.requireNonNull(clock);
-        this.backoff = Objects.requireNonNull(backoff);
-        if (requeueAtReceiveCount < 1) {
-            throw new IllegalArgumentException("requeueAtReceiveCount must be at least 1");
-        }
-        this.requeueAtReceiveCount = requeueAtReceiveCount;
+        this.attempts = new LaunchAttempts(ecs, metrics);
+        this.returns = new MessageReturns(Objects.requireNonNull(visibility), Objects.requireNonNull(queue), metrics,
+                Objects.requireNonNull(backoff), requeueAtReceiveCount);
     }
 
     /** With a list that never changes (inline configuration, tests). */
@@ -158,11 +142,7 @@ public final class JobLauncher {
                 metrics.count(DEFERRED_FOR_TIME);
                 LOG.warn("decision=deferred-for-time: less than {} s of the invocation left, message {} returned "
                         + "unprocessed", TIME_RESERVE.toSeconds(), message.messageId());
-                try {
-                    visibility.delay(message.receiptHandle(), Duration.ofSeconds(1));
-                } catch (RuntimeException e) {
-                    LOG.warn("could not change the message's visibility ({})", e.getMessage());
-                }
+                returns.returnUnprocessed(message);
                 failed.add(message.messageId());
                 continue;
             }
@@ -271,19 +251,19 @@ public final class JobLauncher {
             metrics.count(CONFIGURATION_ERROR);
             LOG.error("decision=configuration-error returned toward the dead-letter queue: {} ({})",
                     e.getMessage(), e.reason());
-            return retryLater(message, Optional.empty());
+            return returns.retryLater(message, Optional.empty());
         } catch (RetryableException e) {
             metrics.count(RETRYABLE_ERROR, Map.of(ENVIRONMENT, environment, REASON, e.reason()));
             LOG.warn("decision=retry returned to the queue: {} ({})", e.getMessage(), e.reason());
-            if (message.receiveCount() >= requeueAtReceiveCount
+            if (returns.nearDeadLetter(message)
                     && Duration.between(job.receivedAt(), clock.instant()).compareTo(RETRY_HORIZON) < 0) {
                 // Receives spent waiting for capacity, on crashed invocations and on earlier transient errors
                 // all count toward maxReceiveCount: a job must not land in the dead-letter queue because a
                 // transient error happened to strike on its last receive. Only an outage that outlasts
                 // RETRY_HORIZON sends it there (with an alarm).
-                return requeueAfresh(message, job, e.retryAfter());
+                return returns.requeueAfresh(message, job, e.retryAfter());
             }
-            return retryLater(message, e.retryAfter());
+            return returns.retryLater(message, e.retryAfter());
         } catch (PermanentException e) {
             metrics.count(PERMANENT_ERROR, Map.of(ENVIRONMENT, environment, REASON, e.reason()));
             LOG.error("decision=permanent-error acknowledged: {} ({})", e.getMessage(), e.reason());
@@ -292,7 +272,7 @@ public final class JobLauncher {
             // A bug or an unforeseen answer: keep the job (retry, and the dead-letter queue in the end).
             metrics.count(RETRYABLE_ERROR, Map.of(ENVIRONMENT, environment, REASON, "Unexpected"));
             LOG.error("decision=retry returned to the queue after an unexpected error", e);
-            return retryLater(message, Optional.empty());
+            return returns.retryLater(message, Optional.empty());
         }
     }
 
@@ -309,7 +289,7 @@ public final class JobLauncher {
         LOG.error("decision=not-visible returned toward the dead-letter queue: job not visible with this token "
                         + "(GitLab answered {} \"{}\"); {}", notVisible.status(), notVisible.gitLabMessage(),
                 JobLookup.ACCESS_HINT);
-        return retryLater(message, Optional.empty());
+        return returns.retryLater(message, Optional.empty());
     }
 
     private boolean launch(QueueMessage message, PendingJob job, GitLabJob gitLabJob, Environment target,
@@ -325,34 +305,18 @@ public final class JobLauncher {
             metrics.count(DEFERRED_FOR_CAPACITY, ENVIRONMENT, target.name());
             LOG.info("decision=deferred-for-capacity: {} of {} tasks active in {}", capacity.active(),
                     capacity.limit(), target.name());
-            return deferForCapacity(message, job);
+            return returns.defer(message, job);
         }
-        LaunchResult result = null;
-        int attempt = job.attempt();
-        for (int spent = 0; ; spent++) {
-            result = runTask(target, sizeClass, job, gitLabJob, attempt);
-            TokenUse use = tokenUse(target, job, result);
-            if (use == TokenUse.NEW) {
-                break;
-            }
-            if (use == TokenUse.EARLIER_TASK_ACTIVE) {
-                LaunchResult.Started earlier = (LaunchResult.Started) result;
-                batch.startedBy.add(startedBy);
-                metrics.count(ALREADY_LAUNCHED, ENVIRONMENT, target.name());
-                LOG.info("decision=already-launched acknowledged: RunTask answered with task {}, started before "
-                        + "this message was queued and still active (attempt {})", earlier.taskArn(), attempt);
-                return true;
-            }
-            metrics.count(SPENT_CLIENT_TOKEN, ENVIRONMENT, target.name());
-            LOG.info("client token of attempt {} was spent by an earlier launch ({}); trying attempt {}", attempt,
-                    result instanceof LaunchResult.Started s ? "task " + s.taskArn() + ", stopped"
-                            : "ConflictException: " + ((LaunchResult.TokenConflict) result).detail(),
-                    attempt + 1);
-            if (spent + 1 >= MAX_SPENT_TOKENS) {
-                throw new RetryableException("ClientTokensSpent", "the client tokens of attempts " + job.attempt()
-                        + " to " + attempt + " were all spent by earlier launches in environment " + target.name());
-            }
-            attempt++;
+        LaunchAttempts.Outcome outcome = attempts.launch(target, sizeClass, job, gitLabJob);
+        LaunchResult result = outcome.result();
+        int attempt = outcome.attempt();
+        if (outcome.earlierTaskActive()) {
+            batch.startedBy.add(startedBy);
+            metrics.count(ALREADY_LAUNCHED, ENVIRONMENT, target.name());
+            LOG.info("decision=already-launched acknowledged: RunTask answered with task {}, started before "
+                    + "this message was queued and still active (attempt {})",
+                    ((LaunchResult.Started) result).taskArn(), attempt);
+            return true;
         }
         if (result instanceof LaunchResult.Started started) {
             batch.capacity.launched(target);
@@ -376,7 +340,7 @@ public final class JobLauncher {
             case CAPACITY -> {
                 LOG.warn("decision=deferred-for-capacity: RunTask reported no capacity: {} {}", failed.reason(),
                         failed.detail());
-                return deferForCapacity(message, job);
+                return returns.defer(message, job);
             }
             case CONFIGURATION -> throw new ConfigurationException("RunTaskFailure",
                     "RunTask failed in environment " + target.name() + ": " + failed.reason() + " "
@@ -387,95 +351,6 @@ public final class JobLauncher {
         }
     }
 
-    /** One RunTask with the token of {@code attempt}, and the on-demand retry when Spot has no capacity. */
-    private LaunchResult runTask(Environment target, SizeClass sizeClass, PendingJob job, GitLabJob gitLabJob,
-                                 int attempt) {
-        LaunchResult result = ecs.runTask(taskLaunch(target, sizeClass, job, gitLabJob, false, attempt));
-        if (result instanceof LaunchResult.Failed failed) {
-            LaunchFailureKind kind = LaunchFailureKind.classify(failed.reason());
-            if (kind == LaunchFailureKind.CAPACITY && target.launchMode().fallsBackToOnDemand()) {
-                LOG.info("Fargate Spot has no capacity ({}); retrying on on-demand Fargate", failed.reason());
-                metrics.count(SPOT_FALLBACK, ENVIRONMENT, target.name());
-                result = ecs.runTask(taskLaunch(target, sizeClass, job, gitLabJob, true, attempt));
-            }
-        }
-        return result;
-    }
-
-    /** What a RunTask answer says about the token used. */
-    private enum TokenUse { NEW, SPENT, EARLIER_TASK_ACTIVE }
-
-    private TokenUse tokenUse(Environment target, PendingJob job, LaunchResult result) {
-        if (result instanceof LaunchResult.TokenConflict) {
-            return TokenUse.SPENT;
-        }
-        if (!(result instanceof LaunchResult.Started started)) {
-            return TokenUse.NEW;
-        }
-        if (started.stopped()) {
-            return TokenUse.SPENT;
-        }
-        Instant createdAt = started.createdAt();
-        if (createdAt != null && createdAt.isBefore(job.receivedAt())) {
-            // Idempotency answered with the original request's task, as it was then: ask ECS how it is now.
-            return ecs.hasStopped(target, started.taskArn()) ? TokenUse.SPENT : TokenUse.EARLIER_TASK_ACTIVE;
-        }
-        return TokenUse.NEW;
-    }
-
-    /**
-     * The RunTask parameters of one attempt. A size class adds its task size (task-level overrides), its name
-     * ({@code GLFS_SIZE_CLASS}, for the reporter) and the name of the variable that holds its runner token
-     * ({@code RUNNER_TOKEN_VARIABLE}: a name, not the token; RunTask cannot override secrets, see
-     * runner/entrypoint.sh). All of it comes from the configuration, so every attempt of a job under one
-     * configuration sends the same parameters, as RunTask's client token requires; a configuration change that
-     * moves a job to another size makes ECS answer ConflictException for the old token, and the launcher moves on
-     * to the next attempt (see the class comment). A default-size launch carries none of it: its request is the
-     * same as before size classes existed.
-     */
-    private TaskLaunch taskLaunch(Environment target, SizeClass sizeClass, PendingJob job, GitLabJob gitLabJob,
-                                  boolean onDemand, int attempt) {
-        String token = onDemand
-                ? TaskNaming.onDemandFallbackClientToken(target.name(), job.projectId(), job.jobId(), attempt)
-                : TaskNaming.clientToken(target.name(), job.projectId(), job.jobId(), attempt);
-        Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("glfs:environment", target.name());
-        tags.put("glfs:project-id", Long.toString(job.projectId()));
-        tags.put("glfs:job-id", Long.toString(job.jobId()));
-        Long pipeline = gitLabJob.pipelineId() != null ? gitLabJob.pipelineId() : job.pipelineId();
-        if (pipeline != null) {
-            tags.put("glfs:pipeline-id", Long.toString(pipeline));
-        }
-        Map<String, String> hints = new LinkedHashMap<>();
-        hints.put("GLFS_ENVIRONMENT", target.name());
-        hints.put("GLFS_PROJECT_ID", Long.toString(job.projectId()));
-        hints.put("GLFS_JOB_ID", Long.toString(job.jobId()));
-        hints.put("GLFS_ATTEMPT", Integer.toString(attempt));
-        if (sizeClass != null) {
-            hints.put(LaunchHints.SIZE_CLASS, sizeClass.name());
-            hints.put(LaunchHints.TOKEN_VARIABLE, sizeClass.tokenVariable());
-        }
-        // During a warm-pool window the job's task waits as long as a pool task: when a warm runner took the job,
-        // this task becomes the next idle runner (docs/warm-pool.md). Decided by when the job was received, not
-        // by the clock, so that a retried RunTask is identical (its clientToken holds only then).
-        target.warmPool().idleWait(job.receivedAt(), PoolKeeper.MIN_IDLE_WAIT)
-                .ifPresent(wait -> hints.put("RUNNER_WAIT_TIMEOUT", Long.toString(wait.toSeconds())));
-        return new TaskLaunch(target, target.startedBy(job.projectId(), job.jobId()), target.group(), token,
-                onDemand, tags, hints, sizeClass == null ? null : sizeClass.size());
-    }
-
-    private static String sizeClassName(SizeClass sizeClass) {
-        return sizeClass == null ? SizeClass.DEFAULT_NAME : sizeClass.name();
-    }
-
-    /**
-     * Capacity is a normal condition, not a failure: the message comes back later, and before it could be
-     * received {@code maxReceiveCount} times (and so land in the dead-letter queue) it is queued afresh.
-     */
-    private boolean deferForCapacity(QueueMessage message, PendingJob job) {
-        return defer(message, job);
-    }
-
     /**
      * No environment takes the job under a list that cannot be trusted to be complete (none configured yet, or an
      * old list that could not be reloaded): like capacity, a wait, never a drop.
@@ -483,44 +358,11 @@ public final class JobLauncher {
     private boolean deferForEnvironments(QueueMessage message, PendingJob job, String reason, String why) {
         metrics.count(DEFERRED_FOR_ENVIRONMENTS, Map.of(ENVIRONMENT, NO_ENVIRONMENT, REASON, reason));
         LOG.warn("decision=deferred-for-environments: {}; the job stays in the queue", why);
-        return defer(message, job);
+        return returns.defer(message, job);
     }
 
-    private boolean defer(QueueMessage message, PendingJob job) {
-        if (message.receiveCount() >= requeueAtReceiveCount) {
-            return requeueAfresh(message, job, Optional.empty());
-        }
-        return retryLater(message, Optional.empty());
-    }
-
-    /**
-     * Queues a fresh copy of the job (its receive count starts again at zero) and acknowledges the old message.
-     * The copy is sent with no delay: the backoff restarts at its base.
-     */
-    private boolean requeueAfresh(QueueMessage message, PendingJob job, Optional<Duration> retryAfter) {
-        try {
-            queue.enqueue(job);
-            metrics.count(REQUEUED);
-            LOG.info("job queued afresh after {} receives, so that it does not reach the dead-letter queue",
-                    message.receiveCount());
-            return true;
-        } catch (RuntimeException e) {
-            LOG.warn("could not queue the job afresh ({}); it stays in the queue", e.getMessage());
-            return retryLater(message, retryAfter);
-        }
-    }
-
-    private boolean retryLater(QueueMessage message, Optional<Duration> retryAfter) {
-        Duration delay = backoff.delay(message.receiveCount(), retryAfter);
-        try {
-            visibility.delay(message.receiptHandle(), delay);
-            LOG.info("message returned to the queue, visible again in {} s (receive count {})", delay.toSeconds(),
-                    message.receiveCount());
-        } catch (RuntimeException e) {
-            LOG.warn("could not change the message's visibility ({}); it comes back after the queue's default "
-                    + "visibility timeout", e.getMessage());
-        }
-        return false;
+    private static String sizeClassName(SizeClass sizeClass) {
+        return sizeClass == null ? SizeClass.DEFAULT_NAME : sizeClass.name();
     }
 
     private static String describe(Environments environments, List<String> names) {
