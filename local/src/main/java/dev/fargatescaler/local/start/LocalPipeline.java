@@ -6,9 +6,8 @@ import dev.fargatescaler.local.LocalStack;
 import dev.fargatescaler.local.aws.AwsTarget;
 import dev.fargatescaler.local.aws.EcsClientTokenProxy;
 import dev.fargatescaler.local.deploy.EnvironmentStacks;
+import dev.fargatescaler.local.aws.SwitchableEcsTraffic;
 import dev.fargatescaler.local.fargate.FargateSimulation;
-import dev.fargatescaler.local.fargate.JobQueue;
-import dev.fargatescaler.local.fargate.RunnerDirectory;
 import dev.fargatescaler.local.fargate.RunnerModel;
 import dev.fargatescaler.local.runtime.FunctionPool;
 import dev.fargatescaler.local.runtime.FunctionWorker;
@@ -79,33 +78,10 @@ public final class LocalPipeline implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private EventSources sources;
     private List<EcsEventSource.Cluster> clusters = List.of();
-    private final LateTraffic traffic = new LateTraffic();
-
     /** The proxy starts before the deployment that the simulation needs: it shows the traffic once set. */
-    private static final class LateTraffic implements dev.fargatescaler.local.aws.EcsTraffic {
-        private volatile dev.fargatescaler.local.aws.EcsTraffic delegate = NONE;
+    private final SwitchableEcsTraffic traffic = new SwitchableEcsTraffic();
 
-        void set(dev.fargatescaler.local.aws.EcsTraffic traffic) {
-            delegate = traffic;
-        }
-
-        @Override
-        public byte[] ranTasks(byte[] response) {
-            return delegate.ranTasks(response);
-        }
-
-        @Override
-        public void stopping(com.fasterxml.jackson.databind.JsonNode request) {
-            delegate.stopping(request);
-        }
-
-        @Override
-        public byte[] described(byte[] response) {
-            return delegate.described(response);
-        }
-    }
     private FargateSimulation fargate;
-    private JobHooks hooks;
     private volatile boolean closed;
 
     private LocalPipeline(Options options, Monitor monitor) {
@@ -234,67 +210,17 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    /**
-     * On the emulator: every task becomes a simulated Fargate task. With the GitLab double its runner takes jobs
-     * from the double, which sends its Job Hooks to the webhook; with a real GitLab no local runner can take a real
-     * job, so runners wait their idle timeout and exit 79.
-     */
+    /** On the emulator: every task becomes a simulated Fargate task ({@link LocalFargate}). */
     private void startFargateSimulation() throws IOException {
         if (options.fargate() == null || !target.isEmulator()) {
             return;
         }
-        JobQueue jobs = deployment.gitLab() != null ? deployment.gitLab() : JobQueue.NONE;
-        Map<dev.fargatescaler.domain.environment.Environment, String> accounts = new LinkedHashMap<>();
-        deployment.environments().forEach(e -> accounts.put(e.environment(),
-                e.account() == null ? target.accountId() : e.account()));
-        fargate = new FargateSimulation(options.fargate(), jobs, new RunnerDirectory(accounts),
-                new EmulatorTasks(deployment.aws().ecs(), clusters, target.accountId()), java.time.Clock.systemUTC());
-        fargate.listen(new FargateSimulation.Listener() {
-            @Override
-            public void taken(FargateSimulation.Take take) {
-                monitor.info("runner", take.environment() + ": " + (take.pool() ? "warm-pool task " : "task ")
-                        + Monitor.shortId(take.taskArn()) + " took job " + take.jobId() + " after "
-                        + String.format(java.util.Locale.ROOT, "%.1f", take.queued().toMillis() / 1000d)
-                        + " s in the queue");
-            }
-
-            @Override
-            public void exited(String taskArn, String environment, boolean pool, Integer exitCode) {
-                monitor.info("runner", environment + ": " + (pool ? "warm-pool task " : "task ")
-                        + Monitor.shortId(taskArn) + " exited " + (exitCode == null ? "before its container started"
-                        : exitCode + " (" + exitMeaning(exitCode) + ")"));
-            }
-        });
+        String webhook = sources.routes().isEmpty() ? null : webhookUrl(sources.routes().get(0).path());
+        LocalFargate local = LocalFargate.start(options.fargate(), deployment, clusters, target.accountId(), webhook,
+                options.root(), monitor, scheduler);
+        closeables.add(local);
+        fargate = local.simulation();
         traffic.set(fargate);
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                fargate.tick();
-            } catch (RuntimeException e) {
-                monitor.functionError("Fargate simulation", e.toString());
-            }
-        }, 200, 200, TimeUnit.MILLISECONDS);
-        if (!sources.routes().isEmpty() && deployment.gitLab() != null) {
-            hooks = new JobHooks(java.net.URI.create(webhookUrl(sources.routes().get(0).path())),
-                    deployment.stack().config().secrets().get("local/gitlab-webhook-token"), options.root(),
-                    problem -> monitor.functionError("GitLab double", problem));
-            closeables.add(hooks);
-            deployment.gitLab().sendHooks(hooks);
-        }
-        monitor.info("setup", "Fargate simulated: tasks provision for " + options.fargate().provisioningDelay()
-                .toSeconds() + " s, then their runner " + (deployment.gitLab() != null
-                ? "takes pending jobs of its tags from the GitLab double (asking every "
-                        + options.fargate().pollInterval().toMillis() / 1000d + " s); the double sends Job Hooks to "
-                        + "the webhook"
-                : "waits for a job it cannot get (a real GitLab's jobs run on no local task) and exits idle"));
-    }
-
-    private static String exitMeaning(int exitCode) {
-        return switch (exitCode) {
-            case dev.fargatescaler.domain.report.RunnerExitCodes.JOB_RAN -> "ran its job";
-            case dev.fargatescaler.domain.report.RunnerExitCodes.NO_JOB -> "idle: no job within its wait";
-            case RunnerModel.EXIT_SIGTERM -> "stopped by SIGTERM";
-            default -> "runner exit code";
-        };
     }
 
     /** The simulation, when tasks are simulated. */
