@@ -3,18 +3,12 @@ package dev.fargatescaler.testkit.fake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.UUID;
-import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
  * AWS Secrets Manager's {@code GetSecretValue}, and nothing else, for a fixed set of secrets, plugged into the real
@@ -39,24 +33,7 @@ public final class FakeSecretsManager implements SdkHttpClient {
 
     @Override
     public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-        return new ExecutableHttpRequest() {
-            @Override
-            public HttpExecuteResponse call() {
-                String target = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("");
-                byte[] body = request.contentStreamProvider().map(p -> {
-                    try (InputStream in = p.newStream()) {
-                        return in.readAllBytes();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }).orElse(new byte[0]);
-                return handle(target, body);
-            }
-
-            @Override
-            public void abort() {
-            }
-        };
+        return AwsJsonWire.answering(request, call -> handle(call.target(), call.body()));
     }
 
     private HttpExecuteResponse handle(String target, byte[] body) {
@@ -88,20 +65,7 @@ public final class FakeSecretsManager implements SdkHttpClient {
     }
 
     private static HttpExecuteResponse response(int status, JsonNode body) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return HttpExecuteResponse.builder()
-                .response(SdkHttpResponse.builder().statusCode(status)
-                        .putHeader("Content-Type", "application/x-amz-json-1.1")
-                        .putHeader("Content-Length", Integer.toString(bytes.length))
-                        .putHeader("x-amzn-RequestId", UUID.randomUUID().toString())
-                        .build())
-                .responseBody(AbortableInputStream.create(new ByteArrayInputStream(bytes)))
-                .build();
+        return AwsJsonWire.answer(status, body, AwsJsonWire.JSON_1_1);
     }
 
     @Override

@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,12 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
  * One in-memory Amazon SQS standard queue that speaks the SQS JSON protocol ({@code X-Amz-Target: AmazonSQS.*},
@@ -139,24 +134,7 @@ public final class FakeSqs implements SdkHttpClient {
 
     @Override
     public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-        return new ExecutableHttpRequest() {
-            @Override
-            public HttpExecuteResponse call() {
-                String target = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("");
-                byte[] body = request.contentStreamProvider().map(p -> {
-                    try (InputStream in = p.newStream()) {
-                        return in.readAllBytes();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }).orElse(new byte[0]);
-                return handle(target.startsWith(PREFIX) ? target.substring(PREFIX.length()) : target, body);
-            }
-
-            @Override
-            public void abort() {
-            }
-        };
+        return AwsJsonWire.answering(request, call -> handle(call.operation(PREFIX), call.body()));
     }
 
     private synchronized HttpExecuteResponse handle(String operation, byte[] body) {
@@ -225,24 +203,11 @@ public final class FakeSqs implements SdkHttpClient {
     }
 
     private static HttpExecuteResponse error(String type, String message) {
-        return response(400, JSON.createObjectNode().put("__type", type).put("message", message));
+        return AwsJsonWire.error(400, type, message, AwsJsonWire.JSON_1_0);
     }
 
     private static HttpExecuteResponse response(int status, JsonNode body) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return HttpExecuteResponse.builder()
-                .response(SdkHttpResponse.builder().statusCode(status)
-                        .putHeader("Content-Type", "application/x-amz-json-1.0")
-                        .putHeader("Content-Length", Integer.toString(bytes.length))
-                        .putHeader("x-amzn-RequestId", UUID.randomUUID().toString())
-                        .build())
-                .responseBody(AbortableInputStream.create(new ByteArrayInputStream(bytes)))
-                .build();
+        return AwsJsonWire.answer(status, body, AwsJsonWire.JSON_1_0);
     }
 
     @Override
