@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads environment definitions from JSON (the format is documented in {@code docs/configuration.md}) and
@@ -33,11 +32,6 @@ public final class EnvironmentParser {
             "taskDefinition", "containerName", "subnets", "securityGroups", "assignPublicIp", "launchMode",
             "platformVersion", "maxConcurrentTasks", "maxTaskLifetime", "stuckBeforeRunningTimeout", "guards",
             "cost", "assumeRole", "sizeClasses", "warmPool");
-    private static final Set<String> LAUNCH_MODE_KEYS = Set.of("type", "strategy", "spotFallbackToOnDemand");
-    private static final Set<String> STRATEGY_KEYS = Set.of("capacityProvider", "base", "weight");
-    private static final Set<String> GUARD_KEYS = Set.of("projectIds", "projectPaths", "refPattern");
-    private static final Set<String> COST_KEYS = Set.of("cpu", "memoryMiB", "architecture");
-    private static final Set<String> ASSUME_ROLE_KEYS = Set.of("roleArn", "externalId");
 
     private static final Pattern CLUSTER = Pattern.compile(
             "[A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}");
@@ -48,7 +42,6 @@ public final class EnvironmentParser {
     private static final Pattern SUBNET = Pattern.compile("subnet-[0-9a-f]{8,17}");
     private static final Pattern SECURITY_GROUP = Pattern.compile("sg-[0-9a-f]{8,17}");
     private static final Pattern PLATFORM_VERSION = Pattern.compile("LATEST|[0-9]+\\.[0-9]+\\.[0-9]+");
-    private static final Pattern CAPACITY_PROVIDER = Pattern.compile("[A-Za-z0-9_-]{1,255}");
     /** GitLab tag names: no commas (the tag-list separator), no surrounding blanks. */
     static final Pattern TAG = Pattern.compile("[^,\\s](?:[^,]{0,253}[^,\\s])?");
     private static final Duration MAX_LIFETIME = Duration.ofDays(14);
@@ -153,6 +146,7 @@ public final class EnvironmentParser {
         private final List<String> problems;
         private final int problemsBefore;
         private String label;
+        private final ConfigFields fields = new ConfigFields(this::problem);
 
         Reader(String source, List<String> problems) {
             this.source = source;
@@ -170,7 +164,7 @@ public final class EnvironmentParser {
             if (name != null) {
                 label = "environment \"" + name + "\" (" + source + ")";
             }
-            unknownKeys(node, KEYS, "");
+            fields.unknownKeys(node, KEYS, "");
             if (name == null) {
                 problem("name is required (a string)");
             } else if (!TaskNaming.ENVIRONMENT_NAME.matcher(name).matches()) {
@@ -178,11 +172,11 @@ public final class EnvironmentParser {
                         + " (lower-case letters, digits and '-', at most 20 characters)");
             }
             Set<String> tags = tags(node.get("tags"));
-            boolean runUntagged = bool(node, "runUntagged", false);
+            boolean runUntagged = fields.bool(node, "runUntagged", false);
             if (tags.isEmpty() && !runUntagged) {
                 problem("serves no job: give it tags, or set runUntagged to true");
             }
-            int priority = integer(node, "priority", 0, -1000, 1000);
+            int priority = fields.integer(node, "priority", 0, -1000, 1000);
             String cluster = string(node, "cluster", null, CLUSTER, "an ECS cluster name or ARN");
             String taskDefinition = string(node, "taskDefinition", null, TASK_DEFINITION,
                     "a task definition family, family:revision or ARN");
@@ -190,20 +184,20 @@ public final class EnvironmentParser {
                     "a container name (letters, digits, '-' and '_')");
             List<String> subnets = ids(node, "subnets", SUBNET, 16);
             List<String> securityGroups = ids(node, "securityGroups", SECURITY_GROUP, 5);
-            boolean assignPublicIp = bool(node, "assignPublicIp", false);
-            LaunchMode launchMode = launchMode(node.get("launchMode"));
+            boolean assignPublicIp = fields.bool(node, "assignPublicIp", false);
+            LaunchMode launchMode = LaunchModeParser.parse(node.get("launchMode"), fields);
             String platformVersion = string(node, "platformVersion", null, PLATFORM_VERSION,
                     "LATEST or a version such as 1.4.0");
-            int maxConcurrent = integer(node, "maxConcurrentTasks", DEFAULT_MAX_CONCURRENT_TASKS, 1, 10_000);
+            int maxConcurrent = fields.integer(node, "maxConcurrentTasks", DEFAULT_MAX_CONCURRENT_TASKS, 1, 10_000);
             Duration lifetime = duration(node, "maxTaskLifetime", DEFAULT_MAX_TASK_LIFETIME);
             Duration stuck = duration(node, "stuckBeforeRunningTimeout", DEFAULT_STUCK_BEFORE_RUNNING_TIMEOUT);
             if (lifetime != null && stuck != null && stuck.compareTo(lifetime) >= 0) {
                 problem("stuckBeforeRunningTimeout (" + stuck + ") must be shorter than maxTaskLifetime ("
                         + lifetime + ")");
             }
-            Guards guards = guards(node.get("guards"));
-            CostHints cost = cost(node.get("cost"));
-            AccountAccess account = assumeRole(node.get("assumeRole"), cluster, taskDefinition);
+            Guards guards = GuardsParser.parse(node.get("guards"), fields);
+            CostHints cost = CostHintsParser.parse(node.get("cost"), fields);
+            AccountAccess account = AssumeRoleParser.parse(node.get("assumeRole"), cluster, taskDefinition, fields);
             List<SizeClass> sizeClasses = SizeClassParser.parse(node.get("sizeClasses"), tags, platformVersion,
                     this::problem);
             WarmPool warmPool = WarmPoolParser.parse(node.get("warmPool"), maxConcurrent, lifetime, this::problem);
@@ -217,15 +211,6 @@ public final class EnvironmentParser {
 
         private void problem(String what) {
             problems.add(label + ": " + what);
-        }
-
-        private void unknownKeys(JsonNode node, Set<String> known, String prefix) {
-            node.fieldNames().forEachRemaining(key -> {
-                if (!known.contains(key)) {
-                    problem("unknown key \"" + prefix + key + "\" (known: " + String.join(", ",
-                            known.stream().sorted().toList()) + ")");
-                }
-            });
         }
 
         private Set<String> tags(JsonNode node) {
@@ -246,31 +231,6 @@ public final class EnvironmentParser {
                 }
             }
             return tags;
-        }
-
-        private boolean bool(JsonNode node, String field, boolean defaultValue) {
-            JsonNode value = node.get(field);
-            if (value == null || value.isNull()) {
-                return defaultValue;
-            }
-            if (!value.isBoolean()) {
-                problem(field + " must be true or false, got " + value);
-                return defaultValue;
-            }
-            return value.booleanValue();
-        }
-
-        private int integer(JsonNode node, String field, int defaultValue, int min, int max) {
-            JsonNode value = node.get(field);
-            if (value == null || value.isNull()) {
-                return defaultValue;
-            }
-            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min
-                    || value.intValue() > max) {
-                problem(field + " must be an integer from " + min + " to " + max + ", got " + value);
-                return defaultValue;
-            }
-            return value.intValue();
         }
 
         private String string(JsonNode node, String field, String defaultValue, Pattern pattern, String expected) {
@@ -327,196 +287,6 @@ public final class EnvironmentParser {
                         + "\"PT10M\"), got " + value);
                 return null;
             }
-        }
-
-        private LaunchMode launchMode(JsonNode node) {
-            if (node == null || node.isNull()) {
-                return LaunchMode.fargate();
-            }
-            if (!node.isObject()) {
-                problem("launchMode must be an object such as {\"type\": \"FARGATE_SPOT\"}");
-                return LaunchMode.fargate();
-            }
-            unknownKeys(node, LAUNCH_MODE_KEYS, "launchMode.");
-            LaunchMode.Type type;
-            try {
-                type = LaunchMode.Type.valueOf(node.path("type").asText(""));
-            } catch (IllegalArgumentException e) {
-                problem("launchMode.type must be FARGATE, FARGATE_SPOT or CAPACITY_PROVIDER_STRATEGY, got "
-                        + node.get("type"));
-                return LaunchMode.fargate();
-            }
-            boolean fallback = bool(node, "spotFallbackToOnDemand", false);
-            JsonNode strategy = node.get("strategy");
-            List<LaunchMode.CapacityProviderShare> shares = new ArrayList<>();
-            if (type != LaunchMode.Type.CAPACITY_PROVIDER_STRATEGY) {
-                if (strategy != null && !strategy.isNull()) {
-                    problem("launchMode.strategy is only allowed with type CAPACITY_PROVIDER_STRATEGY");
-                }
-            } else if (strategy == null || !strategy.isArray() || strategy.isEmpty() || strategy.size() > 6) {
-                problem("launchMode.strategy must be an array of 1 to 6 {capacityProvider, base, weight} entries");
-            } else {
-                int withBase = 0;
-                int totalWeight = 0;
-                Set<String> providers = new LinkedHashSet<>();
-                for (JsonNode entry : strategy) {
-                    if (!entry.isObject()) {
-                        problem("launchMode.strategy entries must be objects");
-                        continue;
-                    }
-                    unknownKeys(entry, STRATEGY_KEYS, "launchMode.strategy[].");
-                    String provider = entry.path("capacityProvider").asText("");
-                    if (!CAPACITY_PROVIDER.matcher(provider).matches()) {
-                        problem("launchMode.strategy[].capacityProvider must be a capacity provider name, got "
-                                + entry.get("capacityProvider"));
-                    } else if (!providers.add(provider)) {
-                        problem("launchMode.strategy lists capacity provider " + provider + " twice");
-                    }
-                    int base = integer(entry, "base", 0, 0, 100_000);
-                    int weight = integer(entry, "weight", 1, 0, 1000);
-                    if (base > 0) {
-                        withBase++;
-                    }
-                    totalWeight += weight;
-                    shares.add(new LaunchMode.CapacityProviderShare(provider, base, weight));
-                }
-                if (withBase > 1) {
-                    problem("launchMode.strategy: only one capacity provider may have a base (an ECS rule)");
-                }
-                if (totalWeight == 0) {
-                    problem("launchMode.strategy: at least one capacity provider needs a weight above 0");
-                }
-            }
-            return new LaunchMode(type, shares, fallback);
-        }
-
-        private Guards guards(JsonNode node) {
-            if (node == null || node.isNull()) {
-                return Guards.NONE;
-            }
-            if (!node.isObject()) {
-                problem("guards must be an object");
-                return Guards.NONE;
-            }
-            unknownKeys(node, GUARD_KEYS, "guards.");
-            Set<Long> ids = new LinkedHashSet<>();
-            JsonNode idNode = node.get("projectIds");
-            if (idNode != null && !idNode.isNull()) {
-                if (!idNode.isArray()) {
-                    problem("guards.projectIds must be an array of project ids");
-                } else {
-                    for (JsonNode id : idNode) {
-                        if (!id.isIntegralNumber() || !id.canConvertToLong() || id.longValue() <= 0) {
-                            problem("guards.projectIds: " + id + " is not a project id (a positive integer)");
-                        } else {
-                            ids.add(id.longValue());
-                        }
-                    }
-                }
-            }
-            Set<String> paths = new LinkedHashSet<>();
-            JsonNode pathNode = node.get("projectPaths");
-            if (pathNode != null && !pathNode.isNull()) {
-                if (!pathNode.isArray()) {
-                    problem("guards.projectPaths must be an array of project paths");
-                } else {
-                    for (JsonNode path : pathNode) {
-                        String text = path.isTextual() ? path.textValue() : "";
-                        if (text.isBlank() || text.startsWith("/") || text.contains(" ")
-                                || text.equals("*") || text.equals("/*")) {
-                            problem("guards.projectPaths: " + path + " is not a project path such as "
-                                    + "\"group/app\" or a namespace such as \"group/*\"");
-                        } else {
-                            paths.add(text);
-                        }
-                    }
-                }
-            }
-            Pattern ref = null;
-            JsonNode refNode = node.get("refPattern");
-            if (refNode != null && !refNode.isNull()) {
-                try {
-                    if (!refNode.isTextual() || refNode.textValue().isEmpty()) {
-                        throw new PatternSyntaxException("must be a non-empty string", refNode.toString(), -1);
-                    }
-                    ref = Pattern.compile(refNode.textValue());
-                } catch (PatternSyntaxException e) {
-                    problem("guards.refPattern is not a valid regular expression: " + e.getDescription());
-                }
-            }
-            return new Guards(ids, paths, ref);
-        }
-
-        private CostHints cost(JsonNode node) {
-            if (node == null || node.isNull()) {
-                return CostHints.NONE;
-            }
-            if (!node.isObject()) {
-                problem("cost must be an object");
-                return CostHints.NONE;
-            }
-            unknownKeys(node, COST_KEYS, "cost.");
-            Integer cpu = node.hasNonNull("cpu") ? integer(node, "cpu", 0, 256, 16_384) : null;
-            Integer memory = node.hasNonNull("memoryMiB") ? integer(node, "memoryMiB", 0, 512, 122_880) : null;
-            String architecture = null;
-            if (node.hasNonNull("architecture")) {
-                architecture = node.get("architecture").asText();
-                if (!architecture.equals("X86_64") && !architecture.equals("ARM64")) {
-                    problem("cost.architecture must be X86_64 or ARM64, got " + node.get("architecture"));
-                }
-            }
-            return new CostHints(cpu, memory, architecture);
-        }
-
-        /**
-         * {@code assumeRole}: the environment's cluster is in another account, reached through this role. A cluster
-         * or task definition given as an ARN must then be in the role's account: ECS calls made with the role's
-         * credentials see only that account's resources.
-         */
-        private AccountAccess assumeRole(JsonNode node, String cluster, String taskDefinition) {
-            if (node == null || node.isNull()) {
-                return AccountAccess.OWN;
-            }
-            if (!node.isObject()) {
-                problem("assumeRole must be an object such as {\"roleArn\": \"arn:aws:iam::111122223333:role/name\"}");
-                return AccountAccess.OWN;
-            }
-            unknownKeys(node, ASSUME_ROLE_KEYS, "assumeRole.");
-            JsonNode roleNode = node.get("roleArn");
-            String role = null;
-            if (roleNode == null || roleNode.isNull()) {
-                problem("assumeRole.roleArn is required (an IAM role ARN such as "
-                        + "arn:aws:iam::111122223333:role/glfs-production-control)");
-            } else if (!roleNode.isTextual() || roleNode.textValue().length() > 2048
-                    || !AccountAccess.ROLE_ARN.matcher(roleNode.textValue()).matches()) {
-                problem("assumeRole.roleArn must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>), got "
-                        + roleNode);
-            } else {
-                role = roleNode.textValue();
-            }
-            JsonNode idNode = node.get("externalId");
-            String externalId = null;
-            if (idNode != null && !idNode.isNull()) {
-                if (!idNode.isTextual() || !AccountAccess.EXTERNAL_ID.matcher(idNode.textValue()).matches()) {
-                    // The value itself is not repeated: it is the role's confused-deputy guard.
-                    problem("assumeRole.externalId must be 2 to 1224 characters of letters, digits and "
-                            + "_+=,.@:/- (STS AssumeRole's ExternalId)");
-                } else {
-                    externalId = idNode.textValue();
-                }
-            }
-            if (role == null) {
-                return AccountAccess.OWN;
-            }
-            AccountAccess access = new AccountAccess(role, externalId);
-            String account = access.accountId().orElseThrow();
-            for (String arn : new String[] {cluster, taskDefinition}) {
-                AccountAccess.accountOfArn(arn).filter(a -> !a.equals(account)).ifPresent(a -> problem(
-                        (arn.equals(cluster) ? "cluster" : "taskDefinition") + " " + arn + " is in account " + a
-                                + ", but assumeRole.roleArn is in account " + account
-                                + ": the role's credentials reach only its own account"));
-            }
-            return access;
         }
     }
 }
