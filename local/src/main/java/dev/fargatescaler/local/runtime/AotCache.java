@@ -25,8 +25,8 @@ import java.util.function.Consumer;
  * One function's JDK 25 AOT cache (JEP 483/514/515: classes loaded and linked, method profiles), so that its
  * worker JVMs start faster. A cache belongs to one JVM build and one class path, so it is written on this machine,
  * in {@code dir}, under a name keyed by both: {@code <function>-<key>.aot}, the key a hash of the JVM (home,
- * version, name), the handler, the worker's JVM options and every class-path entry's path, size and modification
- * time. A rebuilt jar or another JVM gives another key, and so a new training; the old file is deleted when the
+ * version, name), the handler, the worker's JVM options (with {@code JAVA_TOOL_OPTIONS} of the function's
+ * environment) and every class-path entry's path, size and modification time. A rebuilt jar or another JVM gives another key, and so a new training; the old file is deleted when the
  * new one is written.
  *
  * <p>The key is checked here, not left to the JVM: JDK 25 up to 25.0.3 maps a cache whose jar has changed and
@@ -90,7 +90,9 @@ public final class AotCache implements AutoCloseable {
         }
         MessageDigest digest = WorkerRuntimeJar.sha256();
         for (String part : List.of("v1", System.getProperty("java.home"), System.getProperty("java.vm.version"),
-                System.getProperty("java.vm.name"), spec.handler(), String.join(" ", FunctionWorker.JVM_OPTIONS))) {
+                System.getProperty("java.vm.name"), spec.handler(), String.join(" ", FunctionWorker.JVM_OPTIONS),
+                // JVM options from the function's environment (the template sets JAVA_TOOL_OPTIONS: the GC)
+                spec.env().getOrDefault("JAVA_TOOL_OPTIONS", ""), spec.env().getOrDefault("JDK_JAVA_OPTIONS", ""))) {
             digest.update((part + "\n").getBytes(StandardCharsets.UTF_8));
         }
         for (Path entry : spec.classpath()) {
