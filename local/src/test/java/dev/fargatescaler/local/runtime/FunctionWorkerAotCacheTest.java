@@ -81,6 +81,23 @@ class FunctionWorkerAotCacheTest {
     }
 
     @Test
+    void aPoolWritesTheCacheInTheBackgroundAndWorkersStartedAfterwardsUseIt() throws Exception {
+        try (FunctionPool pool = new FunctionPool(spec, 1)) {
+            // Waits for the background training (the limit only ends a broken run; nothing is timed).
+            long giveUp = System.nanoTime() + AotCache.TRAINING_LIMIT.toNanos();
+            while (said.isEmpty() && System.nanoTime() < giveUp) {
+                Thread.sleep(50);
+            }
+            Path file = cache.file(spec, new String[1]);
+            assertThat(said).singleElement().asString().startsWith("Probe: AOT cache written in ").contains(file.toString());
+
+            FunctionWorker.Result result = pool.invoke("{}".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(result.payloadText()).contains("-XX:AOTCache=" + file, "-XX:AOTMode=on");
+        }
+    }
+
+    @Test
     void aCacheOfAnotherBuildOfTheJarIsNotUsedAndTheNextTrainingReplacesIt() throws IOException {
         Path old = cache.train(spec);
         writeHandlerJar(handlerJar, true); // a rebuilt function jar: another size and time
