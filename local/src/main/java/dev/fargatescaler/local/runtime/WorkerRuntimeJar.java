@@ -69,6 +69,13 @@ public final class WorkerRuntimeJar {
         } finally {
             Files.deleteIfExists(tmp);
         }
+        // The jars of earlier builds (and the AOT caches trained with them, keyed out already) are of no use.
+        try (Stream<Path> older = Files.list(dir)) {
+            for (Path f : older.filter(f -> f.getFileName().toString().matches("local-runtime-[0-9a-f]+\\.jar")
+                    && !f.equals(jar)).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
         return jar;
     }
 
