@@ -7,8 +7,10 @@ import dev.fargatescaler.local.deploy.LocalPhysicalIds;
 import dev.fargatescaler.local.deploy.LocalSecrets;
 import dev.fargatescaler.local.deploy.ResourceTypes;
 import dev.fargatescaler.local.deploy.StackDeployer;
+import dev.fargatescaler.local.runtime.AotCache;
 import dev.fargatescaler.local.runtime.FunctionWorker;
 import dev.fargatescaler.local.runtime.WorkerMain;
+import dev.fargatescaler.local.runtime.WorkerRuntimeJar;
 import dev.fargatescaler.local.template.SamTemplate;
 import dev.fargatescaler.testkit.template.CfnEvaluator;
 import java.io.File;
@@ -230,8 +232,23 @@ public final class LocalStack {
         env.put("LOCAL_ACCOUNT_ID", target.accountId());
         env.putAll(target.functionEnvironment());
         env.putAll(functionVariables(logicalId, overrides, say));
-        return new FunctionWorker.Spec(logicalId, function.handler(), env, classpath(function), Duration.ofSeconds(timeout),
-                log);
+        FunctionWorker.Spec spec = new FunctionWorker.Spec(logicalId, function.handler(), env, classpath(function),
+                Duration.ofSeconds(timeout), log);
+        return aotEnabled() ? spec.withAot(new AotCache(aotDirectory(), say)) : spec;
+    }
+
+    /**
+     * Where the functions' AOT caches (and the worker runtime's jar) are written: under the local build, so that
+     * {@code mvn clean} clears them with the jars they belong to (docs/local-mode.md, "Worker start and the AOT
+     * cache").
+     */
+    public Path aotDirectory() {
+        return root.resolve("local").resolve("target").resolve("aot");
+    }
+
+    /** {@code LOCAL_AOT=off} starts every worker on the plain JVM (and writes no cache). */
+    static boolean aotEnabled() {
+        return !"off".equalsIgnoreCase(System.getenv().getOrDefault("LOCAL_AOT", ""));
     }
 
     /**
@@ -251,10 +268,22 @@ public final class LocalStack {
                 classpath.add(Path.of(entry));
             }
         }
-        classpath.add(codeSource(WorkerMain.class));
+        classpath.add(workerRuntime());
         classpath.add(codeSource(com.amazonaws.services.lambda.runtime.serialization.PojoSerializer.class));
         classpath.add(codeSource(com.amazonaws.services.lambda.runtime.Context.class));
         return classpath;
+    }
+
+    /** The local runtime's worker classes as a jar (an AOT cache takes jars only), else where they are. */
+    private Path workerRuntime() {
+        Path classes = codeSource(WorkerMain.class);
+        try {
+            return WorkerRuntimeJar.of(classes, aotDirectory());
+        } catch (IOException e) {
+            say.accept("note: cannot write the worker runtime's jar in " + aotDirectory() + " (" + e.getMessage()
+                    + "); workers run it from " + classes + " and start without an AOT cache");
+            return classes;
+        }
     }
 
     static Path codeSource(Class<?> type) {

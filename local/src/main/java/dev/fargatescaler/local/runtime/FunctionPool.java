@@ -12,6 +12,7 @@ import java.util.Objects;
  * to a new one (its own {@link FunctionWorker} JVM, so its own handler instance and SDK clients) while fewer
  * than {@code maxConcurrency} exist; beyond that it waits for one to be free (where Lambda would throttle).
  * Environments are started on demand and kept warm; one whose invocation timed out is restarted on its next use.
+ * Creating a pool writes the function's {@link AotCache} in the background when it is missing.
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html
  */
 public final class FunctionPool implements AutoCloseable {
@@ -28,6 +29,10 @@ public final class FunctionPool implements AutoCloseable {
         }
         this.spec = Objects.requireNonNull(spec);
         this.maxConcurrency = maxConcurrency;
+        if (spec.aot() != null) {
+            // A pool serves many cold starts (bin/local start, demo): worth a training run, in the background.
+            spec.aot().trainInBackground(spec);
+        }
     }
 
     public FunctionWorker.Spec spec() {
@@ -92,5 +97,8 @@ public final class FunctionPool implements AutoCloseable {
             notifyAll();
         }
         workers.forEach(FunctionWorker::close);
+        if (spec.aot() != null) {
+            spec.aot().close();
+        }
     }
 }

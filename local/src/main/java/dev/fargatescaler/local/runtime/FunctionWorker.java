@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,23 +43,46 @@ public final class FunctionWorker implements AutoCloseable {
      * @param timeout   the function's {@code Timeout}
      * @param log       where the function's logs go; null for this process's stderr
      * @param logLines  also sees every log line (local mode's terminal shows the scaler's decisions); may be null
+     * @param aot       the function's AOT cache, used when written (a {@link FunctionPool} writes it); null for none
      */
     public record Spec(String name, String handler, Map<String, String> env, List<Path> classpath, Duration timeout,
-                       Path log, Consumer<String> logLines) {
+                       Path log, Consumer<String> logLines, AotCache aot) {
         public Spec {
             env = Map.copyOf(env);
             classpath = List.copyOf(classpath);
         }
 
         public Spec(String name, String handler, Map<String, String> env, List<Path> classpath, Duration timeout,
+                    Path log, Consumer<String> logLines) {
+            this(name, handler, env, classpath, timeout, log, logLines, null);
+        }
+
+        public Spec(String name, String handler, Map<String, String> env, List<Path> classpath, Duration timeout,
                     Path log) {
-            this(name, handler, env, classpath, timeout, log, null);
+            this(name, handler, env, classpath, timeout, log, null, null);
         }
 
         public Spec withLogLines(Consumer<String> lines) {
-            return new Spec(name, handler, env, classpath, timeout, log, lines);
+            return new Spec(name, handler, env, classpath, timeout, log, lines, aot);
+        }
+
+        public Spec withAot(AotCache cache) {
+            return new Spec(name, handler, env, classpath, timeout, log, logLines, cache);
         }
     }
+
+    /**
+     * Every worker JVM's options. The JVM's own warnings (unified logging: stdout by default) go to stderr, the
+     * function's log, so that stdout carries only the protocol.
+     */
+    static final List<String> JVM_OPTIONS = List.of("-Xlog:disable", "-Xlog:all=warning:stderr");
+
+    /**
+     * A worker started with an AOT cache: its messages about the cache are off (with {@code -XX:AOTMode=on} a cache
+     * it cannot use makes it exit, and {@link #ensureStarted} says so in one line and starts it without the cache).
+     */
+    static final List<String> JVM_OPTIONS_WITH_CACHE = List.of("-Xlog:disable",
+            "-Xlog:all=warning,aot*=off,cds*=off:stderr");
 
     /** One lock per log file: several execution environments of a function append to the same file. */
     private static final Map<Path, Object> FILE_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
@@ -73,6 +97,7 @@ public final class FunctionWorker implements AutoCloseable {
     private final Spec spec;
     private final ExecutorService reader;
     private Process process;
+    private Path startedWith;
     private DataOutputStream toWorker;
     private DataInputStream fromWorker;
 
@@ -139,14 +164,65 @@ public final class FunctionWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the execution environment now, when it is not running: returns once its init phase is over (what
+     * {@code bench/local-worker.sh} times as "ready for its first invocation").
+     */
+    public synchronized void start() throws IOException {
+        ensureStarted();
+    }
+
+    /** The AOT cache the running worker was started with, or null (plain JVM, or not running). */
+    public synchronized Path startedWithAotCache() {
+        return isRunning() ? startedWith : null;
+    }
+
+    /** The command line of a worker JVM for {@code spec}, with {@code jvmOptions} added. */
+    static List<String> command(Spec spec, List<String> jvmOptions) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        String cp = spec.classpath().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", cp, WorkerMain.class.getName(), spec.handler()));
+        return command;
+    }
+
     private void ensureStarted() throws IOException {
         if (process != null && process.isAlive()) {
             return;
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        String cp = spec.classpath().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", cp, WorkerMain.class.getName(),
-                spec.handler());
+        AotCache aot = spec.aot();
+        Path cache = aot == null ? null : aot.usable(spec);
+        if (cache != null) {
+            List<String> options = new ArrayList<>(JVM_OPTIONS_WITH_CACHE);
+            options.addAll(AotCache.launchOptions(cache));
+            try {
+                launch(options);
+                startedWith = cache;
+                return;
+            } catch (BeforeReady e) {
+                aot.setAside(spec, cache, e.getMessage());
+            }
+        }
+        try {
+            launch(JVM_OPTIONS);
+            startedWith = null;
+        } catch (BeforeReady e) {
+            throw new IOException(spec.name() + ": the execution environment ended before the end of its init "
+                    + "phase (" + e.getMessage() + "); see its log", e);
+        }
+    }
+
+    /** The worker JVM ended, or wrote something else than the protocol, before its ready frame. */
+    private static final class BeforeReady extends IOException {
+        BeforeReady(String message) {
+            super(message);
+        }
+    }
+
+    private void launch(List<String> jvmOptions) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(spec, jvmOptions));
         builder.environment().clear();
         builder.environment().putAll(spec.env());
         builder.redirectError(spec.log() == null || spec.logLines() != null
@@ -171,9 +247,12 @@ public final class FunctionWorker implements AutoCloseable {
         toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
         fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream()));
         DataInputStream in = fromWorker;
-        Future<Boolean> ready = reader.submit(in::readBoolean);
+        Process started = process;
+        Future<String> ready = reader.submit(() -> readReady(in, started));
+        String notReady;
         try {
-            ready.get(INIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS); // an init error is answered per invocation
+            // An init error is answered per invocation; null: ready.
+            notReady = ready.get(INIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             ready.cancel(true);
             String exit = exitValue();
@@ -185,6 +264,41 @@ public final class FunctionWorker implements AutoCloseable {
             stop();
             throw new IOException(spec.name() + ": interrupted during init", e);
         }
+        if (notReady != null) {
+            String exit = exitValue();
+            stop();
+            throw new BeforeReady(notReady + ", exit " + exit);
+        }
+    }
+
+    /** @return null once the ready frame is read, else what the worker did instead */
+    private static String readReady(DataInputStream in, Process worker) throws IOException {
+        byte[] magic = in.readNBytes(4);
+        if (magic.length == 4 && java.nio.ByteBuffer.wrap(magic).getInt() == WorkerProtocol.READY_MAGIC) {
+            in.readBoolean();
+            return null;
+        }
+        byte[] rest = new byte[0];
+        if (magic.length > 0) {
+            // Not the protocol (the JVM writes "Error occurred during initialization of VM" there, then exits): what
+            // it said is kept for the message, and a worker that goes on is of no use either.
+            try {
+                if (worker.waitFor(1, TimeUnit.SECONDS)) {
+                    rest = in.readNBytes(2_000);
+                } else {
+                    rest = in.readNBytes(Math.min(in.available(), 2_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                // what it said so far is enough
+            }
+            worker.descendants().forEach(ProcessHandle::destroyForcibly);
+            worker.destroyForcibly();
+        }
+        String said = (new String(magic, StandardCharsets.UTF_8) + new String(rest, StandardCharsets.UTF_8))
+                .strip().replaceAll("\\s+", " ");
+        return said.isEmpty() ? "it exited" : "it said: " + said;
     }
 
     /** Each log line to the log file, then to the listener. */

@@ -47,6 +47,7 @@ public final class WorkerMain {
         double initMillis = (System.nanoTime() - initStart) / 1e6;
         // Init is over (even when it failed): the parent starts the function's timeout from here, as Lambda
         // counts the timeout from the invocation, not from the environment's start.
+        out.writeInt(WorkerProtocol.READY_MAGIC);
         out.writeBoolean(initError == null);
         out.flush();
 
