@@ -35,7 +35,7 @@ public final class WorkerStartBench {
         Path out = Path.of(args[1]).toAbsolutePath();
         Path root = Path.of(System.getProperty("glfs.root", ".")).toAbsolutePath();
         Region region = AwsTarget.regionFromEnvironment();
-        LocalDeployment.Options options = new LocalDeployment.Options(root, Map.of(), null, null, List.of(), null);
+        LocalDeployment.Options options = new LocalDeployment.Options(root, Map.of(), null, null, List.of(), false);
         LocalDeployment.Checked checked = LocalDeployment.check(options, region, false);
         Path aotDir = out.resolve("aot");
         deleteTree(aotDir);
