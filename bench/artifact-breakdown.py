@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""What the deployment artifacts are made of: compressed bytes per library in each shaded function jar.
+"""What the deployment artifacts are made of: compressed bytes per library in each deployed function jar
+(shaded, then shrunk by ProGuard; pass target/<name>-shaded.jar to see the jar before shrinking).
 
 Usage: bench/artifact-breakdown.py [jar...]   (default: functions/*/target/<name>-function.jar)
 Prints, per jar, the total (Lambda counts the zip file, which is the jar) and the largest groups of entries, grouped

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.fargatescaler.testkit.MotoAccounts;
 import dev.fargatescaler.testkit.MotoEcsFixture;
 import dev.fargatescaler.testkit.MotoServer;
 import java.net.http.HttpClient;
@@ -17,24 +18,42 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.zip.ZipFile;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Each function's deployment artifact (the minimized shaded jar) works on its own: a fresh JVM with nothing but
- * the jar and the cold-start launcher on its class path, a clean environment pointing the SDK at moto_server,
- * runs the handler's no-arg constructor and one invocation. Checks the answer, the AWS side effect, and that the
- * Powertools JSON logs still come out (the Log4j plugin cache survived shading). Classes that minimizeJar
- * wrongly dropped would show up here as NoClassDefFoundError or a missing log line.
+ * Each function's deployment artifact (target/&lt;name&gt;-function.jar: the minimized shaded jar, shrunk method by
+ * method by ProGuard, functions/shrink.pro) works on its own: a fresh JVM with nothing but the jar and the
+ * cold-start launcher on its class path, a clean environment pointing the SDK at moto_server, runs the handler's
+ * no-arg constructor and one invocation. Checks the answer, the AWS side effect, and that the Powertools JSON logs
+ * still come out (the Log4j plugin cache survived shading). Between them the tests take every AWS call the
+ * functions make: SQS SendMessage, Secrets Manager and SSM GetParameter (secrets), SSM GetParametersByPath
+ * (environments), DynamoDB UpdateItem and Scan (project registry), STS AssumeRole (an environment in another
+ * account), ECS RunTask, ListTasks and DescribeTasks, and the EMF metrics. Classes that minimizeJar or ProGuard
+ * wrongly dropped show up here as NoClassDefFoundError, a missing log line or a wrong answer; classes they broke
+ * without a test path reaching them, in {@link #everyClassThatLinksInTheShadedJarStillLinksInTheDeployedJar}.
  */
 class ShadedJarsWorkTest {
 
@@ -93,16 +112,33 @@ class ShadedJarsWorkTest {
         }
     }
 
+    /** The deployed artifact: template.yaml's CodeUri. */
+    static Path deployedJar(String function) {
+        Path jar = ROOT.resolve("functions/" + function + "/target/" + function + "-function.jar");
+        assertThat(jar).as("the deployed jar is built by `mvn package`/`verify` before this module's tests")
+                .exists();
+        return jar;
+    }
+
+    /** The shade plugin's output, which the shrink step (root pom, execution "shrink") reads. */
+    static Path shadedJar(String function) {
+        Path jar = ROOT.resolve("functions/" + function + "/target/" + function + "-shaded.jar");
+        assertThat(jar).exists();
+        return jar;
+    }
+
     static Run runFunction(String function, String handler, String event, Map<String, String> env,
                            String... javaOptions) throws Exception {
-        Path jar = ROOT.resolve("functions/" + function + "/target/" + function + "-function.jar");
-        assertThat(jar).as("the shaded jar is built by `mvn package`/`verify` before this module's tests")
-                .exists();
+        Path jar = deployedJar(function);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1"));
         command.addAll(List.of(javaOptions));
         command.addAll(List.of("-cp", jar + java.io.File.pathSeparator + ROOT.resolve("bench/target/classes"),
                 "dev.fargatescaler.bench.ColdStart", handler, (event.startsWith("/") ? Path.of(event) : ROOT.resolve(event)).toString()));
+        return run(command, function, env);
+    }
+
+    static Run run(List<String> command, String function, Map<String, String> env) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().putAll(Map.of(
@@ -249,5 +285,125 @@ class ShadedJarsWorkTest {
         assertThat(scaler.result()).contains("0b7c8a4e-0000-4000-8000-000000001007");
         assertThat(reporter.result()).contains("Succeeded");
         assertThat(drain(queueUrl)).isEmpty();
+    }
+
+    static <T extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<T, ?>> T toMoto(T builder) {
+        return builder.endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+    }
+
+    @Test
+    void theWebhookJarReadsItsTokenFromSsmAndRecordsTheProjectInDynamoDb() throws Exception {
+        String queueUrl = sqs.createQueue(r -> r.queueName("shaded-webhook-ssm")).queueUrl();
+        try (SsmClient ssm = toMoto(SsmClient.builder()).httpClient(UrlConnectionHttpClient.create()).build();
+             DynamoDbClient dynamo = toMoto(DynamoDbClient.builder()).httpClient(UrlConnectionHttpClient.create())
+                     .build()) {
+            ssm.putParameter(r -> r.name("/glfs/shaded/webhook-token").type(ParameterType.SECURE_STRING)
+                    .value(CannedAws.SECRET));
+            // The key schema of template.yaml's ProjectsTable.
+            dynamo.createTable(r -> r.tableName("shaded-projects").billingMode(BillingMode.PAY_PER_REQUEST)
+                    .keySchema(k -> k.attributeName("projectId").keyType(KeyType.HASH))
+                    .attributeDefinitions(a -> a.attributeName("projectId").attributeType(ScalarAttributeType.N)));
+
+            Run run = runFunction("webhook", "dev.fargatescaler.webhook.WebhookHandler",
+                    "bench/events/webhook-pending.json", Map.of("JOB_QUEUE_URL", queueUrl,
+                            "WEBHOOK_TOKEN_SECRET", "ssm:/glfs/shaded/webhook-token",
+                            "PROJECTS_TABLE", "shaded-projects"));
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.stderr()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException",
+                    "ERROR StatusLogger");
+            assertThat(run.result()).as("the token read from SSM matched").contains("\"statusCode\":202");
+            assertThat(drain(queueUrl)).hasSize(1);
+            assertThat(dynamo.getItem(r -> r.tableName("shaded-projects")
+                    .key(Map.of("projectId", AttributeValue.fromN("380")))).item())
+                    .as("the webhook's project (380) is recorded for the sweeper").isNotEmpty();
+        }
+    }
+
+    @Test
+    void theScalerJarReadsEnvironmentsFromSsmAndLaunchesInAnotherAccountThroughSts() throws Exception {
+        String otherAccount = "210987654321";
+        String queueUrl = sqs.createQueue(r -> r.queueName("shaded-scaler-ssm")).queueUrl();
+        MotoEcsFixture controlPlane = MotoEcsFixture.connect(moto.endpoint());
+        MotoEcsFixture there = MotoEcsFixture.connect(moto.endpoint(), Region.US_EAST_1,
+                MotoAccounts.credentials(moto.endpoint(), Region.US_EAST_1, otherAccount));
+        // Environments of their own (clusters the other tests do not use), production in the other account.
+        Map<String, String> environments = Map.of(
+                "dev", controlPlane.provision("ssm-dev").environmentJson("[\"fargate\",\"dev\"]", true, 10),
+                "staging", controlPlane.provision("ssm-staging").environmentJson("[\"fargate\",\"staging\"]",
+                        false, 10),
+                "production", there.provision("ssm-production").environmentJson("[\"fargate\",\"production\"]",
+                        false, 5, "\"guards\":{\"projectIds\":[42],\"refPattern\":\"main\"},"
+                                + "\"assumeRole\":{\"roleArn\":\"arn:aws:iam::" + otherAccount
+                                + ":role/glfs-production-control\"}"));
+        try (SsmClient ssm = toMoto(SsmClient.builder()).httpClient(UrlConnectionHttpClient.create()).build()) {
+            environments.forEach((name, json) -> ssm.putParameter(r -> r.name("/glfs/shaded/environments/" + name)
+                    .type(ParameterType.STRING).value(json)));
+            ssm.putParameter(r -> r.name("/glfs/shaded/gitlab-api-token").type(ParameterType.SECURE_STRING)
+                    .value("glpat-shaded-jar-test"));
+        }
+
+        Run run = runFunction("scaler", "dev.fargatescaler.scaler.ScalerHandler", "events/scaler-sqs-pending-jobs.json",
+                Map.of("JOB_QUEUE_URL", queueUrl, "GITLAB_URL", gitLab.baseUrl(),
+                        "GITLAB_TOKEN_SECRET", "ssm:/glfs/shaded/gitlab-api-token",
+                        "ENVIRONMENTS_SSM_PATH", "/glfs/shaded/environments"));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException", "ERROR StatusLogger");
+        assertThat(run.result()).contains(
+                "{\"batchItemFailures\":[{\"itemIdentifier\":\"0b7c8a4e-0000-4000-8000-000000001007\"}]}");
+        assertThat(run.jsonLogs()).as(run.stdout()).filteredOn(line -> line.contains("decision=launched")).hasSize(3);
+        // events/README.md: job 1003 goes to production, whose cluster is in the other account (AssumeRole).
+        assertThat(there.runningTasks("glfs-ssm-production")).hasSize(1);
+        assertThat(controlPlane.runningTasks("glfs-ssm-dev")).hasSize(1);
+    }
+
+    /**
+     * Shrinking must not break a class that no test path loads: each class of the deployed jar is linked (and so
+     * verified) in a fresh JVM, and every class that links in the shaded jar must still link. The classes that fail
+     * in both are the shaded jar's own (optional dependencies left out, e.g. the SDK's CRT signer).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"webhook", "scaler", "reporter", "sweeper"})
+    void everyClassThatLinksInTheShadedJarStillLinksInTheDeployedJar(String function) throws Exception {
+        Set<String> shaded = linkFailures(function, shadedJar(function));
+        Set<String> deployed = linkFailures(function, deployedJar(function));
+
+        assertThat(deployed).as("classes that link in the shaded jar but not in the deployed one")
+                .isSubsetOf(shaded);
+    }
+
+    Set<String> linkFailures(String function, Path jar) throws Exception {
+        Run run = run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", jar + java.io.File.pathSeparator + ROOT.resolve("bench/target/classes"),
+                "dev.fargatescaler.bench.LinkAll", jar.toString()), function, Map.of());
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).containsPattern("linked=[1-9][0-9]{3,} failed=");
+        return run.stdout().lines().filter(l -> l.startsWith("FAIL ")).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Classes named in service files are loaded by name (ServiceLoader, the SDK's interceptor chain). */
+    @ParameterizedTest
+    @ValueSource(strings = {"webhook", "scaler", "reporter", "sweeper"})
+    void everyClassNamedInAServiceFileIsInTheDeployedJar(String function) throws Exception {
+        List<String> missing = new ArrayList<>();
+        int named = 0;
+        try (ZipFile jar = new ZipFile(deployedJar(function).toFile())) {
+            Set<String> entries = jar.stream().map(e -> e.getName()).collect(Collectors.toSet());
+            for (String file : entries.stream().filter(n -> n.startsWith("META-INF/services/") && !n.endsWith("/")
+                    || n.endsWith("/execution.interceptors")).sorted().toList()) {
+                String text = new String(jar.getInputStream(jar.getEntry(file)).readAllBytes(), StandardCharsets.UTF_8);
+                for (String line : text.lines().map(l -> l.replaceAll("#.*", "").strip()).filter(l -> !l.isEmpty())
+                        .toList()) {
+                    named++;
+                    if (!entries.contains(line.replace('.', '/') + ".class")) {
+                        missing.add(file + ": " + line);
+                    }
+                }
+            }
+        }
+        assertThat(named).as("service files found").isGreaterThan(5);
+        assertThat(missing).isEmpty();
     }
 }
