@@ -44,6 +44,9 @@ declare -A SIDES=(
   [scaler]="dev.fargatescaler.scaler.ScalerHandler|$ROOT/functions/scaler/target/scaler-function.jar|$ROOT/bench/events/scaler-one-job.json|$GITLAB_ENV"
   [reporter]="dev.fargatescaler.reporter.ReporterHandler|$ROOT/functions/reporter/target/reporter-function.jar|$ROOT/bench/events/reporter-stopped-success-numbered.json|$GITLAB_ENV"
   [sweeper]="dev.fargatescaler.sweeper.SweeperHandler|$ROOT/functions/sweeper/target/sweeper-function.jar|$ROOT/events/sweeper-scheduled.json|$GITLAB_ENV"
+  # The same functions from the shaded jar before ProGuard shrinks it (functions/shrink.pro): what shrinking changes.
+  [webhook-unshrunk]="dev.fargatescaler.webhook.WebhookHandler|$ROOT/functions/webhook/target/webhook-shaded.jar|$ROOT/bench/events/webhook-pending.json|JOB_QUEUE_URL=$ENDPOINT/123456789012/jobs WEBHOOK_TOKEN_SECRET=glfs/webhook-token"
+  [scaler-unshrunk]="dev.fargatescaler.scaler.ScalerHandler|$ROOT/functions/scaler/target/scaler-shaded.jar|$ROOT/bench/events/scaler-one-job.json|$GITLAB_ENV"
 )
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
