@@ -7,15 +7,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.fargatescaler.domain.capacity.Backoff;
 import dev.fargatescaler.domain.environment.Environment;
 import dev.fargatescaler.domain.environment.EnvironmentParser;
 import dev.fargatescaler.domain.environment.Environments;
-import dev.fargatescaler.domain.json.Json;
 import dev.fargatescaler.domain.launch.EcsTasks;
 import dev.fargatescaler.domain.launch.JobLauncher;
 import dev.fargatescaler.domain.launch.LaunchResult;
@@ -35,9 +31,8 @@ import dev.fargatescaler.shared.aws.EcsTaskLauncher;
 import dev.fargatescaler.shared.gitlab.GitLabHttpApi;
 import dev.fargatescaler.testkit.TestSecrets;
 import dev.fargatescaler.testkit.fake.FakeEcs;
+import dev.fargatescaler.testkit.fake.FakeSqs;
 import dev.fargatescaler.webhook.WebhookHandler;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -333,7 +328,7 @@ class FaultInjectionSuiteTest {
 
             boolean worked = false;
             for (int concurrent = 0; concurrent < 3; concurrent++) {
-                List<SimulatedSqs.Received> batch = sqs.receive(10);
+                List<FakeSqs.Received> batch = sqs.receive(10);
                 if (batch.isEmpty()) {
                     break;
                 }
@@ -341,8 +336,8 @@ class FaultInjectionSuiteTest {
                 invocations++;
                 ecs.armed = random.nextDouble() < 0.05;
                 try {
-                    Set<String> failed = invoke(scaler, batch);
-                    for (SimulatedSqs.Received m : batch) {
+                    Set<String> failed = HandlerInvocations.invoke(scaler, batch);
+                    for (FakeSqs.Received m : batch) {
                         if (!failed.contains(m.messageId())) {
                             sqs.delete(m.receiptHandle());
                         }
@@ -485,47 +480,7 @@ class FaultInjectionSuiteTest {
     }
 
     private static int deliver(WebhookHandler webhook, Delivery delivery) throws IOException {
-        ObjectNode payload = Json.MAPPER.createObjectNode()
-                .put("object_kind", "build")
-                .put("build_id", delivery.jobId())
-                .put("build_status", delivery.status())
-                .put("project_id", 100 + (delivery.jobId() - 10_000) % 7)
-                .put("ref", "main")
-                .put("build_name", "build")
-                .put("build_created_at", "2026-11-28 10:00:00 UTC");
-        payload.putNull("runner");
-        ObjectNode event = Json.MAPPER.createObjectNode();
-        ObjectNode headers = event.putObject("headers");
-        headers.put("x-gitlab-event", "Job Hook");
-        headers.put("x-gitlab-token", TestSecrets.WEBHOOK_TOKEN);
-        if (delivery.idempotencyKey() != null) {
-            headers.put("idempotency-key", delivery.idempotencyKey());
-        }
-        event.put("body", payload.toString());
-        event.put("isBase64Encoded", false);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        webhook.handleRequest(new ByteArrayInputStream(Json.MAPPER.writeValueAsBytes(event)), out, null);
-        return Json.MAPPER.readTree(out.toByteArray()).get("statusCode").intValue();
-    }
-
-    private static Set<String> invoke(ScalerHandler scaler, List<SimulatedSqs.Received> batch) throws IOException {
-        ObjectNode event = Json.MAPPER.createObjectNode();
-        ArrayNode records = event.putArray("Records");
-        for (SimulatedSqs.Received m : batch) {
-            ObjectNode record = records.addObject();
-            record.put("messageId", m.messageId());
-            record.put("receiptHandle", m.receiptHandle());
-            record.put("body", m.body());
-            record.putObject("attributes").put("ApproximateReceiveCount", Integer.toString(m.receiveCount()));
-            record.put("eventSource", "aws:sqs");
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        scaler.handleRequest(new ByteArrayInputStream(Json.MAPPER.writeValueAsBytes(event)), out, null);
-        JsonNode response = Json.MAPPER.readTree(out.toByteArray());
-        Set<String> failed = new HashSet<>();
-        for (JsonNode failure : response.path("batchItemFailures")) {
-            failed.add(failure.get("itemIdentifier").textValue());
-        }
-        return failed;
+        return HandlerInvocations.deliver(webhook, delivery.jobId(), delivery.status(),
+                100 + (delivery.jobId() - 10_000) % 7, delivery.idempotencyKey(), "2026-11-28 10:00:00 UTC");
     }
 }

@@ -1,5 +1,6 @@
 package dev.fargatescaler.reliability;
 
+import dev.fargatescaler.testkit.fake.FakeSqs;
 import dev.fargatescaler.testkit.MutableClock;
 import dev.fargatescaler.domain.job.PendingJob;
 import dev.fargatescaler.domain.job.PendingJobCodec;
@@ -26,8 +27,6 @@ import java.util.Random;
 final class SimulatedSqs implements JobQueue, MessageVisibility {
 
     /** A received message, as the Lambda event source hands it to the function. */
-    record Received(String messageId, String receiptHandle, String body, int receiveCount) {
-    }
 
     private static final class Message {
         final String id;
@@ -82,12 +81,12 @@ final class SimulatedSqs implements JobQueue, MessageVisibility {
     }
 
     /** Receives up to {@code max} visible messages, in no particular order. */
-    synchronized List<Received> receive(int max) {
+    synchronized List<FakeSqs.Received> receive(int max) {
         Instant now = clock.instant();
         List<Message> visible = new ArrayList<>(messages.values().stream()
                 .filter(m -> !m.visibleAt.isAfter(now)).toList());
         Collections.shuffle(visible, random);
-        List<Received> batch = new ArrayList<>();
+        List<FakeSqs.Received> batch = new ArrayList<>();
         for (Message message : visible) {
             if (batch.size() == max) {
                 break;
@@ -106,7 +105,7 @@ final class SimulatedSqs implements JobQueue, MessageVisibility {
             } else {
                 message.visibleAt = now.plus(visibilityTimeout);
             }
-            batch.add(new Received(message.id, message.receipt, message.body, message.receiveCount));
+            batch.add(new FakeSqs.Received(message.id, message.receipt, message.body, message.receiveCount));
         }
         return batch;
     }

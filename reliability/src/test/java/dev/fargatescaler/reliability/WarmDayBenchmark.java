@@ -8,8 +8,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.fargatescaler.domain.environment.EnvironmentParser;
 import dev.fargatescaler.domain.environment.Environments;
@@ -30,8 +28,6 @@ import dev.fargatescaler.shared.aws.AwsTarget;
 import dev.fargatescaler.shared.wiring.FunctionWiring;
 import software.amazon.awssdk.http.SdkHttpClient;
 import dev.fargatescaler.webhook.WebhookHandler;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -285,14 +281,15 @@ class WarmDayBenchmark {
                 gitlab.add(job);
                 pendingSince.put(a.jobId(), now);
                 long t0 = System.nanoTime();
-                assertThat(deliver(webhook, a.jobId())).isEqualTo(202);
+                assertThat(HandlerInvocations.deliver(webhook, a.jobId(), "pending", 100, "warm-day-" + a.jobId(),
+                        "2026-12-01 08:00:00 UTC")).isEqualTo(202);
                 controlPlane.merge(a.jobId(), (System.nanoTime() - t0) / 1e6, Double::sum);
                 delivered.add(a.jobId());
             }
             // The scaler drains the queue (Lambda polls it continuously).
             for (List<FakeSqs.Received> batch = sqs.receive(10); !batch.isEmpty(); batch = sqs.receive(10)) {
                 long t0 = System.nanoTime();
-                java.util.Set<String> failed = invoke(scaler, batch);
+                java.util.Set<String> failed = HandlerInvocations.invoke(scaler, batch);
                 double ms = (System.nanoTime() - t0) / 1e6;
                 for (FakeSqs.Received m : batch) {
                     long jobId = Json.MAPPER.readTree(m.body()).path("jobId").asLong();
@@ -385,48 +382,5 @@ class WarmDayBenchmark {
         return new Figures(label, List.copyOf(queued.values()), inWindow, List.copyOf(controlPlane.values()),
                 arrivals.size(), runners.size(), poolTasks, warmTakes, poolCost, allCost, outside, poolStartedOutside,
                 aliveAfter, duplicated, lost);
-    }
-
-    private static int deliver(WebhookHandler webhook, long jobId) throws IOException {
-        ObjectNode payload = Json.MAPPER.createObjectNode()
-                .put("object_kind", "build")
-                .put("build_id", jobId)
-                .put("build_status", "pending")
-                .put("project_id", 100)
-                .put("ref", "main")
-                .put("build_name", "build")
-                .put("build_created_at", "2026-12-01 08:00:00 UTC");
-        payload.putNull("runner");
-        ObjectNode event = Json.MAPPER.createObjectNode();
-        ObjectNode headers = event.putObject("headers");
-        headers.put("x-gitlab-event", "Job Hook");
-        headers.put("x-gitlab-token", TestSecrets.WEBHOOK_TOKEN);
-        headers.put("idempotency-key", "warm-day-" + jobId);
-        event.put("body", payload.toString());
-        event.put("isBase64Encoded", false);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        webhook.handleRequest(new ByteArrayInputStream(Json.MAPPER.writeValueAsBytes(event)), out, null);
-        return Json.MAPPER.readTree(out.toByteArray()).get("statusCode").intValue();
-    }
-
-    private static java.util.Set<String> invoke(ScalerHandler scaler, List<FakeSqs.Received> batch)
-            throws IOException {
-        ObjectNode event = Json.MAPPER.createObjectNode();
-        ArrayNode records = event.putArray("Records");
-        for (FakeSqs.Received m : batch) {
-            ObjectNode record = records.addObject();
-            record.put("messageId", m.messageId());
-            record.put("receiptHandle", m.receiptHandle());
-            record.put("body", m.body());
-            record.putObject("attributes").put("ApproximateReceiveCount", Integer.toString(m.receiveCount()));
-            record.put("eventSource", "aws:sqs");
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        scaler.handleRequest(new ByteArrayInputStream(Json.MAPPER.writeValueAsBytes(event)), out, null);
-        java.util.Set<String> failed = new java.util.HashSet<>();
-        for (JsonNode failure : Json.MAPPER.readTree(out.toByteArray()).path("batchItemFailures")) {
-            failed.add(failure.get("itemIdentifier").textValue());
-        }
-        return failed;
     }
 }

@@ -2,7 +2,6 @@ package dev.fargatescaler.testkit;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -112,13 +111,7 @@ public final class FaultInjectingHttpClient implements SdkHttpClient {
     }
 
     private static byte[] read(HttpExecuteRequest request) {
-        return request.contentStreamProvider().map(provider -> {
-            try (InputStream in = provider.newStream()) {
-                return in.readAllBytes();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).orElse(new byte[0]);
+        return dev.fargatescaler.testkit.fake.AwsJsonWire.body(request);
     }
 
     private ExecutableHttpRequest delayed(java.time.Duration delay, HttpExecuteRequest replay) {

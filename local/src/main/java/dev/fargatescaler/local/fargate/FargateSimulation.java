@@ -50,7 +50,7 @@ public final class FargateSimulation implements EcsTraffic {
     }
 
     private final RunnerModel model;
-    private final JobQueue jobs;
+    private final RunnerJobRequests jobs;
     private final RunnerDirectory runners;
     private final Emulator emulator;
     private final Clock clock;
@@ -58,7 +58,7 @@ public final class FargateSimulation implements EcsTraffic {
     private final Map<String, SimulatedTask> tasks = new LinkedHashMap<>();
     private final List<Take> takes = new CopyOnWriteArrayList<>();
 
-    public FargateSimulation(RunnerModel model, JobQueue jobs, RunnerDirectory runners, Emulator emulator,
+    public FargateSimulation(RunnerModel model, RunnerJobRequests jobs, RunnerDirectory runners, Emulator emulator,
                              Clock clock) {
         this.model = model;
         this.jobs = jobs;
@@ -99,7 +99,7 @@ public final class FargateSimulation implements EcsTraffic {
             for (SimulatedTask task : tasks.values()) {
                 SimulatedTask.Step step = task.step(now, jobs);
                 if (step.taken() != null) {
-                    JobQueue.Taken t = step.taken();
+                    RunnerJobRequests.Taken t = step.taken();
                     taken.add(new Take(task.taskArn(), task.pool(), task.runner().environment(), t.projectId(),
                             t.jobId(), t.queuedDuration(), now));
                 }

@@ -24,9 +24,6 @@ public record RunnerModel(Duration provisioningDelay, Duration pollInterval, Dur
     public static final Duration DEFAULT_PROVISIONING_DELAY = Duration.ofSeconds(30);
     public static final Duration GITLAB_RUNNER_CHECK_INTERVAL = Duration.ofSeconds(3);
 
-    /** gitlab-runner's exit without a job within its wait ({@code runner/entrypoint.sh}, RunnerExitCodes). */
-    public static final int EXIT_RAN_JOB = 0;
-    public static final int EXIT_IDLE = 79;
     /** 128 + SIGTERM: the entrypoint forwards ECS's SIGTERM to run-single and exits with it. */
     public static final int EXIT_SIGTERM = 143;
     /** The runner's own default wait for a first job when the task sets none ({@code runner/entrypoint.sh}). */

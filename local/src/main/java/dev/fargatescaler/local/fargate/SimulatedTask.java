@@ -1,5 +1,6 @@
 package dev.fargatescaler.local.fargate;
 
+import dev.fargatescaler.domain.report.RunnerExitCodes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -14,7 +15,11 @@ import java.util.Optional;
  */
 final class SimulatedTask {
 
-    /** What a stopped task reports, in ECS's words (API_Task: stopCode, stoppedReason). */
+    /**
+     * What a stopped task reports, in ECS's words: {@code stopCode} and {@code stoppedReason} of
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html, and the reason ECS gives when the
+     * essential container exits (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-errors.html).
+     */
     static final String ESSENTIAL_CONTAINER_EXITED = "EssentialContainerExited";
     static final String USER_INITIATED = "UserInitiated";
     static final String CONTAINER_EXITED_REASON = "Essential container in task exited";
@@ -122,7 +127,10 @@ final class SimulatedTask {
         return "RUNNING";
     }
 
-    /** RUNNING until the container exits or StopTask is called; STOPPED from then on (ECS sets it at once). */
+    /**
+     * RUNNING until the container exits or StopTask is called; STOPPED from then on: StopTask sets the desired
+     * status at once and the task then stops (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopTask.html).
+     */
     String desiredStatus() {
         return stopRequestedAt != null || exitedAt != null ? "STOPPED" : "RUNNING";
     }
@@ -158,14 +166,15 @@ final class SimulatedTask {
     }
 
     /** What the runner does at {@code now}; the outcome tells the simulation what changed. */
-    Step step(Instant now, JobQueue jobs) {
+    Step step(Instant now, RunnerJobRequests jobs) {
         if (exitedAt != null) {
             return Step.NOTHING;
         }
         if (stopRequestedAt != null) {
             boolean started = !stopRequestedAt.isBefore(startedAt());
             exitedAt = now;
-            // Stopped before its container started: no exit code (ECS reports none for a container never run).
+            // Stopped before its container started: no exit code, which is "the exit code returned from the
+            // container" (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Container.html).
             exitCode = started ? Integer.valueOf(RunnerModel.EXIT_SIGTERM) : null;
             Long aborted = jobId;
             if (aborted != null) {
@@ -180,21 +189,21 @@ final class SimulatedTask {
             if (!now.isBefore(jobEndsAt)) {
                 jobs.finish(jobId, "success", now);
                 exitedAt = now;
-                exitCode = RunnerModel.EXIT_RAN_JOB;
+                exitCode = RunnerExitCodes.JOB_RAN;
                 return Step.exited(null);
             }
             return Step.NOTHING;
         }
         if (!now.isBefore(startedAt().plus(wait))) {
             exitedAt = now;
-            exitCode = RunnerModel.EXIT_IDLE;
+            exitCode = RunnerExitCodes.NO_JOB;
             return Step.exited(null);
         }
         if (now.isBefore(nextPoll)) {
             return Step.NOTHING;
         }
         nextPoll = now.plus(model.pollInterval());
-        Optional<JobQueue.Taken> taken = jobs.request(runner, now);
+        Optional<RunnerJobRequests.Taken> taken = jobs.request(runner, now);
         if (taken.isEmpty()) {
             return Step.NOTHING;
         }
@@ -208,7 +217,7 @@ final class SimulatedTask {
      * @param abortedJob the job a SIGTERM aborted
      * @param taken      the job the runner took during this step
      */
-    record Step(boolean exited, Long abortedJob, JobQueue.Taken taken) {
+    record Step(boolean exited, Long abortedJob, RunnerJobRequests.Taken taken) {
         static final Step NOTHING = new Step(false, null, null);
 
         static Step exited(Long aborted) {

@@ -19,7 +19,7 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.fargatescaler.domain.json.Json;
-import dev.fargatescaler.local.fargate.JobQueue;
+import dev.fargatescaler.local.fargate.RunnerJobRequests;
 import dev.fargatescaler.local.fargate.RunnerIdentity;
 import dev.fargatescaler.testkit.gitlab.GitLabJobsApi;
 import java.io.IOException;
@@ -49,14 +49,14 @@ import java.util.regex.Pattern;
  * job the project does not have. Requests without the local token in {@code PRIVATE-TOKEN} get 401, any other
  * path GitLab's catch-all 404. The file is re-read when it changes.
  *
- * <p>It is also GitLab's job queue for the simulated runners ({@link JobQueue}, local mode's Fargate simulation):
+ * <p>It is also GitLab's job queue for the simulated runners ({@link RunnerJobRequests}, local mode's Fargate simulation):
  * a runner asking for work gets the oldest pending job it may run, and the job's Job Hooks ({@code running}, then
  * {@code success} or {@code failed}) go to the webhook with GitLab's {@code build_queued_duration} and
  * {@code runner}. Without the simulation (real AWS), a task reaching RUNNING makes its own job {@code running}
  * and a stopped task makes it {@code success}.
  * https://docs.gitlab.com/api/jobs/
  */
-public final class GitLabDouble implements AutoCloseable, JobQueue {
+public final class GitLabDouble implements AutoCloseable, RunnerJobRequests {
 
     /**
      * One job of the file, or one added while running ({@link #addPendingJob}).

@@ -4,7 +4,7 @@ import dev.fargatescaler.domain.environment.Environment;
 import dev.fargatescaler.domain.report.RunnerExitCodes;
 import dev.fargatescaler.local.LocalDeployment;
 import dev.fargatescaler.local.fargate.FargateSimulation;
-import dev.fargatescaler.local.fargate.JobQueue;
+import dev.fargatescaler.local.fargate.RunnerJobRequests;
 import dev.fargatescaler.local.fargate.RunnerDirectory;
 import dev.fargatescaler.local.fargate.RunnerModel;
 import java.io.IOException;
@@ -47,7 +47,7 @@ final class LocalFargate implements AutoCloseable {
         Map<Environment, String> accounts = new LinkedHashMap<>();
         deployment.environments().forEach(e -> accounts.put(e.environment(),
                 e.account() == null ? ownAccount : e.account()));
-        FargateSimulation simulation = new FargateSimulation(model, gitLab != null ? gitLab : JobQueue.NONE,
+        FargateSimulation simulation = new FargateSimulation(model, gitLab != null ? gitLab : RunnerJobRequests.NONE,
                 new RunnerDirectory(accounts), new EmulatorTasks(deployment.aws().ecs(), clusters, ownAccount),
                 Clock.systemUTC());
         simulation.listen(new MonitorListener(monitor));

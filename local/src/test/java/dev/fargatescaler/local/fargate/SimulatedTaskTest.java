@@ -1,5 +1,6 @@
 package dev.fargatescaler.local.fargate;
 
+import dev.fargatescaler.domain.report.RunnerExitCodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -17,7 +18,7 @@ class SimulatedTaskTest {
     static final RunnerIdentity DEV = new RunnerIdentity(1, "glfs-dev", "dev", null, List.of("dev"), false);
 
     /** A queue with jobs that become available at given times, recording what the runner reported. */
-    static final class Jobs implements JobQueue {
+    static final class Jobs implements RunnerJobRequests {
         final List<Instant> available = new ArrayList<>();
         final List<String> finished = new ArrayList<>();
         final List<Instant> requests = new ArrayList<>();
@@ -68,7 +69,7 @@ class SimulatedTaskTest {
         SimulatedTask task = task(Duration.ofSeconds(60));
         Jobs jobs = new Jobs();
         jobs.available.add(T0);
-        JobQueue.Taken taken = null;
+        RunnerJobRequests.Taken taken = null;
         for (int s = 0; s <= 30 && taken == null; s++) {
             SimulatedTask.Step step = task.step(T0.plusSeconds(s), jobs);
             taken = step.taken();
@@ -78,7 +79,7 @@ class SimulatedTaskTest {
         assertThat(task.jobId()).contains(100L);
         playUntil(task, jobs, 45);
         assertThat(jobs.finished).containsExactly("100:success@40");
-        assertThat(task.exitCode()).contains(RunnerModel.EXIT_RAN_JOB);
+        assertThat(task.exitCode()).contains(RunnerExitCodes.JOB_RAN);
         assertThat(task.desiredStatus()).isEqualTo("STOPPED");
         assertThat(task.stopCode()).isEqualTo("EssentialContainerExited");
         assertThat(List.of(40, 41, 42, 43).stream().map(s -> task.lastStatus(T0.plusSeconds(s))))
@@ -104,7 +105,7 @@ class SimulatedTaskTest {
         playUntil(task, jobs, 89);
         assertThat(task.exited()).isFalse();
         task.step(T0.plusSeconds(90), jobs);
-        assertThat(task.exitCode()).contains(RunnerModel.EXIT_IDLE);
+        assertThat(task.exitCode()).contains(RunnerExitCodes.NO_JOB);
         assertThat(jobs.finished).isEmpty();
     }
 

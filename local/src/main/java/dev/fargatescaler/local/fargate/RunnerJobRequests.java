@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /** GitLab's side of a runner's work, as the simulated runners use it (the local GitLab double implements it). */
-public interface JobQueue {
+public interface RunnerJobRequests {
 
     /**
      * A runner asks for a job ({@code POST /api/v4/jobs/request}).
@@ -18,7 +18,7 @@ public interface JobQueue {
     void finish(long jobId, String status, Instant now);
 
     /** A GitLab whose jobs no simulated runner can take (a real GitLab: its jobs run on no local task). */
-    JobQueue NONE = new JobQueue() {
+    RunnerJobRequests NONE = new RunnerJobRequests() {
         @Override
         public Optional<Taken> request(RunnerIdentity runner, Instant now) {
             return Optional.empty();
